@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Install the project and its test tools into .venv, then lint, type-check and run the tests.
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -k courses`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+
+.venv/bin/ruff check src tests
+.venv/bin/mypy
+.venv/bin/python -m pytest "$@"

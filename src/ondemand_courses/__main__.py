@@ -1,0 +1,3 @@
+from ondemand_courses.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The HTTP layer: routes, request parsing, authentication and the response envelope."""

@@ -1,0 +1,52 @@
+"""The success and failure envelopes, serialized with orjson."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+from ondemand_courses.errors import ApiError, RequestValidationError
+from ondemand_courses.services.pages import Page
+
+JSON_MEDIA_TYPE = "application/json; charset=utf-8"
+
+_DELETED_BODY = orjson.dumps({"result": "success"})
+
+
+def success(data: Any) -> Response:
+    return Response(orjson.dumps({"result": "success", "data": data}),
+                    media_type=JSON_MEDIA_TYPE)
+
+
+def success_list(page: Page[Any], items: list[Any]) -> Response:
+    """Answer a list: a plain array, or one page with its ``metadata``."""
+    body: dict[str, Any] = {"result": "success", "data": items}
+    if page.metadata is not None:
+        body["metadata"] = {
+            "total_items": page.metadata.total_items,
+            "total_pages": page.metadata.total_pages,
+            "current_page": page.metadata.current_page,
+            "limit": page.metadata.limit,
+        }
+    return Response(orjson.dumps(body), media_type=JSON_MEDIA_TYPE)
+
+
+def deleted() -> Response:
+    return Response(_DELETED_BODY, media_type=JSON_MEDIA_TYPE)
+
+
+def failure_body(error: ApiError) -> dict[str, Any]:
+    detail: dict[str, Any] = {"type": error.type, "message": error.message}
+    if isinstance(error, RequestValidationError):
+        detail["errors"] = [
+            {"location": item.location, "param": item.param, "msg": item.msg}
+            for item in error.errors
+        ]
+    return {"result": "failure", "error": detail}
+
+
+def failure(error: ApiError, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(failure_body(error)), status_code=error.status_code,
+                    media_type=JSON_MEDIA_TYPE, headers=headers)

@@ -1,0 +1,134 @@
+"""The ``ondemand`` command: run the server and manage organizations."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import click
+import uvicorn
+from pydantic import ValidationError
+
+from ondemand_courses.clock import SystemClock
+from ondemand_courses.logs import configure_logging
+from ondemand_courses.services.organizations import NewCredentials, OrganizationService
+from ondemand_courses.settings import Settings
+from ondemand_courses.store.database import Database, SchemaTooNew, migrate
+
+FIRST_ORGANIZATION_NAME = "Default organization"
+
+
+def _load_settings(**overrides: Any) -> Settings:
+    """Read settings from the environment, with command-line flags taking precedence.
+
+    The flags are also written back to ``ONDEMAND_*`` variables, which is how worker
+    processes of the ASGI server receive them.
+    """
+    given = {name: value for name, value in overrides.items() if value is not None}
+    for name, value in given.items():
+        os.environ[f"ONDEMAND_{name.upper()}"] = str(value)
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"ONDEMAND_{'_'.join(str(part) for part in item['loc']).upper()}: {item['msg']}"
+            for item in error.errors()
+        )
+        raise click.UsageError(f"Invalid settings: {problems}") from None
+
+
+def _open_database(settings: Settings) -> Database:
+    database = Database(settings.database_url)
+    try:
+        migrate(database)
+    except SchemaTooNew as error:
+        raise click.ClickException(str(error)) from None
+    return database
+
+
+def _print_credentials(credentials: NewCredentials, base_url: str) -> None:
+    click.echo(f"ORG_ID={credentials.org_id}")
+    click.echo(f"API_KEY={credentials.api_key}")
+    click.echo("The API key is shown only now; store it somewhere safe.")
+    click.echo("Try it:")
+    click.echo(
+        f'  curl -H "Authorization: Bearer {credentials.org_id}:{credentials.api_key}" '
+        f"{base_url}/api/v1/ondemand"
+    )
+
+
+@click.group()
+@click.version_option(package_name="ondemand-courses")
+def main() -> None:
+    """On-Demand Courses API server."""
+
+
+@main.command()
+@click.option("--host", help="Address to listen on.  [env: ONDEMAND_HOST; default: 127.0.0.1]")
+@click.option("--port", type=int, help="TCP port.  [env: ONDEMAND_PORT; default: 8000]")
+@click.option("--workers", type=int,
+              help="Number of worker processes.  [env: ONDEMAND_WORKERS; default: 1]")
+@click.option("--database-url",
+              help="sqlite:///PATH or postgresql://USER@HOST/DB.  "
+                   "[env: ONDEMAND_DATABASE_URL; default: sqlite:///ondemand.db]")
+@click.option("--public-url",
+              help="Base URL of course links.  [env: ONDEMAND_PUBLIC_URL; "
+                   "default: the address a request reached]")
+@click.option("--rate-limit-per-minute", type=int,
+              help="Requests per minute per organization or client address; 0 turns it off.  "
+                   "[env: ONDEMAND_RATE_LIMIT_PER_MINUTE; default: 0]")
+def serve(**flags: Any) -> None:
+    """Run the API server, migrating the database first."""
+    settings = _load_settings(**flags)
+    configure_logging(settings.log_level, settings.log_format)
+    database = _open_database(settings)
+    organizations = OrganizationService(database, SystemClock())
+    first = organizations.create_first(FIRST_ORGANIZATION_NAME)
+    database.dispose()
+
+    base_url = settings.public_url or f"http://{settings.host}:{settings.port}"
+    if first is not None:
+        click.echo(f"Created the first organization, '{first.name}'.")
+        _print_credentials(first, base_url)
+    click.echo(f"Serving the On-Demand Courses API at {base_url}/api/v1", err=True)
+    uvicorn.run(
+        "ondemand_courses.app:create_served_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+    )
+
+
+@main.group()
+def org() -> None:
+    """Manage organizations and their API keys."""
+
+
+@org.command("create")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--database-url", help="Overrides ONDEMAND_DATABASE_URL.")
+def create_organization(name: str, as_json: bool, database_url: str | None) -> None:
+    """Create an organization NAME and print its ORG_ID and API key."""
+    name = name.strip()
+    if not 1 <= len(name) <= 200:
+        raise click.BadParameter("must be 1 to 200 characters", param_hint="NAME")
+    settings = _load_settings(database_url=database_url)
+    database = _open_database(settings)
+    credentials = OrganizationService(database, SystemClock()).create(name)
+    database.dispose()
+    if as_json:
+        click.echo(json.dumps({"org_id": credentials.org_id, "api_key": credentials.api_key}))
+        return
+    base_url = settings.public_url or f"http://{settings.host}:{settings.port}"
+    click.echo(f"Created organization '{credentials.name}'.")
+    _print_credentials(credentials, base_url)
+
+
+if __name__ == "__main__":
+    main()

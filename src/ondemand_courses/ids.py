@@ -1,0 +1,43 @@
+"""Random identifiers, access tokens and API keys, all from a cryptographic source."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import string
+
+# The public id alphabet leaves out look-alike characters (0, 1, O, I, l, U, V).
+ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz"
+ID_LENGTH = 17
+ACCESS_TOKEN_LENGTH = 4
+
+# Secret scanners match this prefix to find leaked keys.
+API_KEY_PREFIX = "odc_"
+
+
+def new_id() -> str:
+    """Return a new 17-character id for an organization, class, course or enrollment."""
+    return "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
+
+
+def is_well_formed_id(value: str) -> bool:
+    return len(value) == ID_LENGTH and all(character in ID_ALPHABET for character in value)
+
+
+def new_access_token() -> str:
+    """Return a course's public access token: four random upper-case letters."""
+    return "".join(secrets.choice(string.ascii_uppercase) for _ in range(ACCESS_TOKEN_LENGTH))
+
+
+def new_api_key() -> str:
+    """Return a new API key: the prefix and 256 random bits, URL-safe base64."""
+    return API_KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_api_key(api_key: str) -> str:
+    """Hash an API key for storage.
+
+    A key carries 256 random bits, so one round of SHA-256 cannot be brute-forced and
+    a slow password hash would only cost time on every request.
+    """
+    return hashlib.sha256(api_key.encode("utf-8")).hexdigest()

@@ -1,0 +1,58 @@
+"""Classes: the lab templates that courses are based on."""
+
+from __future__ import annotations
+
+from ondemand_courses import ids
+from ondemand_courses.clock import Clock
+from ondemand_courses.errors import ClassInUse, ClassNotFound
+from ondemand_courses.schemas import ClassCreate, ClassUpdate
+from ondemand_courses.services.pages import Page, PageRequest
+from ondemand_courses.store import classes as store
+from ondemand_courses.store.database import Database
+from ondemand_courses.store.records import ClassRecord
+
+
+class ClassService:
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    def list(self, org_id: str, page: PageRequest | None) -> Page[ClassRecord]:
+        with self._database.read() as connection:
+            if page is None:
+                return Page.everything(store.list_classes(connection, org_id))
+            total = store.count_classes(connection, org_id)
+            items = (store.list_classes(connection, org_id, offset=page.offset, limit=page.limit)
+                     if page.offset < total else [])
+            return Page.of(items, total, page)
+
+    def get(self, org_id: str, class_id: str) -> ClassRecord:
+        with self._database.read() as connection:
+            found = store.find_class(connection, org_id, class_id)
+        if found is None:
+            raise ClassNotFound()
+        return found
+
+    def create(self, org_id: str, body: ClassCreate) -> ClassRecord:
+        record = ClassRecord(id=ids.new_id(), name=body.name, description=body.description,
+                             created_at=self._clock.now_ms())
+        with self._database.write() as connection:
+            store.insert_class(connection, org_id, record)
+        return record
+
+    def update(self, org_id: str, class_id: str, body: ClassUpdate) -> ClassRecord:
+        changes = body.model_dump(exclude_unset=True)
+        with self._database.write() as connection:
+            if changes:
+                store.update_class(connection, org_id, class_id, changes)
+            found = store.find_class(connection, org_id, class_id)
+        if found is None:
+            raise ClassNotFound()
+        return found
+
+    def delete(self, org_id: str, class_id: str) -> None:
+        with self._database.write() as connection:
+            if store.delete_unused_class(connection, org_id, class_id):
+                return
+            exists = store.find_class(connection, org_id, class_id) is not None
+        raise ClassInUse() if exists else ClassNotFound()

@@ -1,0 +1,71 @@
+"""Courses: the rules of the seed's course resource."""
+
+from __future__ import annotations
+
+from ondemand_courses import ids
+from ondemand_courses.clock import Clock
+from ondemand_courses.errors import ClassNotFound, CourseHasRunningEnrollments, CourseNotFound
+from ondemand_courses.schemas import CourseCreate, CourseUpdate
+from ondemand_courses.services.pages import Page, PageRequest
+from ondemand_courses.store import classes as class_store
+from ondemand_courses.store import courses as store
+from ondemand_courses.store.database import Database
+from ondemand_courses.store.records import CourseRecord
+
+
+class CourseService:
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    def list(self, org_id: str, page: PageRequest | None) -> Page[CourseRecord]:
+        with self._database.read() as connection:
+            if page is None:
+                return Page.everything(store.list_courses(connection, org_id))
+            total = store.count_courses(connection, org_id)
+            items = (store.list_courses(connection, org_id, offset=page.offset, limit=page.limit)
+                     if page.offset < total else [])
+            return Page.of(items, total, page)
+
+    def get(self, org_id: str, course_id: str) -> CourseRecord:
+        with self._database.read() as connection:
+            found = store.find_course(connection, org_id, course_id)
+        if found is None:
+            raise CourseNotFound()
+        return found
+
+    def create(self, org_id: str, body: CourseCreate) -> CourseRecord:
+        record = CourseRecord(
+            id=ids.new_id(), class_id=body.class_id, name=body.name,
+            external_id=body.external_id, days_limit=body.days_limit,
+            activity_hours_limit=body.activity_hours_limit,
+            public_access_token=ids.new_access_token(), status=body.status,
+        )
+        with self._database.write() as connection:
+            if class_store.find_class(connection, org_id, body.class_id) is None:
+                raise ClassNotFound()
+            store.insert_course(connection, org_id, record, self._clock.now_ms())
+        return record
+
+    def update(self, org_id: str, course_id: str, body: CourseUpdate) -> CourseRecord:
+        changes = body.model_dump(exclude_unset=True)
+        with self._database.write() as connection:
+            if store.lock_course(connection, org_id, course_id) is None:
+                raise CourseNotFound()
+            new_class_id = changes.get("class_id")
+            if new_class_id is not None and class_store.find_class(
+                    connection, org_id, new_class_id) is None:
+                raise ClassNotFound()
+            if changes:
+                store.update_course(connection, org_id, course_id, changes, self._clock.now_ms())
+            updated = store.find_course(connection, org_id, course_id)
+        assert updated is not None, "the course row is locked by this transaction"
+        return updated
+
+    def delete(self, org_id: str, course_id: str) -> None:
+        """Delete the course and its enrollments, unless one of them is running."""
+        with self._database.write() as connection:
+            if store.lock_course(connection, org_id, course_id) is None:
+                raise CourseNotFound()
+            if not store.delete_course_without_running_enrollments(connection, org_id, course_id):
+                raise CourseHasRunningEnrollments()

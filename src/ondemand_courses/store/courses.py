@@ -1,0 +1,89 @@
+"""Queries on courses, always within one organization."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, delete, exists, func, insert, select, update
+
+from ondemand_courses.store.records import CourseRecord
+from ondemand_courses.store.tables import courses, enrollments
+
+# Statuses of an enrollment that is running: its course cannot be deleted.
+RUNNING_STATUSES = ("started", "paused")
+
+_COLUMNS = (
+    courses.c.id, courses.c.class_id, courses.c.name, courses.c.external_id,
+    courses.c.days_limit, courses.c.activity_hours_limit, courses.c.public_access_token,
+    courses.c.status,
+)
+
+
+def insert_course(connection: Connection, org_id: str, record: CourseRecord,
+                  now_ms: int) -> None:
+    connection.execute(insert(courses).values(
+        id=record.id, org_id=org_id, class_id=record.class_id, name=record.name,
+        external_id=record.external_id, days_limit=record.days_limit,
+        activity_hours_limit=record.activity_hours_limit,
+        public_access_token=record.public_access_token, status=record.status,
+        created_at=now_ms, updated_at=now_ms,
+    ))
+
+
+def find_course(connection: Connection, org_id: str, course_id: str) -> CourseRecord | None:
+    row = connection.execute(
+        select(*_COLUMNS).where(courses.c.org_id == org_id, courses.c.id == course_id)
+    ).first()
+    return None if row is None else CourseRecord(*row)
+
+
+def lock_course(connection: Connection, org_id: str, course_id: str) -> CourseRecord | None:
+    """Find the course and lock its row until the transaction ends.
+
+    PostgreSQL takes a row lock; SQLite has no row locks and needs none, because a write
+    transaction there holds the database's write lock from its start.
+    """
+    row = connection.execute(
+        select(*_COLUMNS).where(courses.c.org_id == org_id, courses.c.id == course_id)
+        .with_for_update()
+    ).first()
+    return None if row is None else CourseRecord(*row)
+
+
+def count_courses(connection: Connection, org_id: str) -> int:
+    query = select(func.count()).select_from(courses).where(courses.c.org_id == org_id)
+    return connection.execute(query).scalar_one()
+
+
+def list_courses(connection: Connection, org_id: str, *, offset: int = 0,
+                 limit: int | None = None) -> list[CourseRecord]:
+    query = (select(*_COLUMNS).where(courses.c.org_id == org_id).order_by(courses.c.seq)
+             .offset(offset).limit(limit))
+    return [CourseRecord(*row) for row in connection.execute(query)]
+
+
+def update_course(connection: Connection, org_id: str, course_id: str,
+                  changes: dict[str, Any], now_ms: int) -> bool:
+    result = connection.execute(
+        update(courses).where(courses.c.org_id == org_id, courses.c.id == course_id)
+        .values(**changes, updated_at=now_ms)
+    )
+    return result.rowcount == 1
+
+
+def delete_course_without_running_enrollments(connection: Connection, org_id: str,
+                                              course_id: str) -> bool:
+    """Delete the course unless an enrollment of it is running; return whether it went.
+
+    The check and the delete are one statement, and the caller holds the course's row
+    lock (``lock_course``), which a learner's start also takes, so that no enrollment
+    starts between them. The course's other enrollments go with it (ON DELETE CASCADE).
+    """
+    running = exists().where(
+        enrollments.c.course_id == courses.c.id,
+        enrollments.c.status.in_(RUNNING_STATUSES),
+    )
+    result = connection.execute(
+        delete(courses).where(courses.c.org_id == org_id, courses.c.id == course_id, ~running)
+    )
+    return result.rowcount == 1

@@ -1,0 +1,116 @@
+"""Database engine, transactions and schema migrations."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+logger = logging.getLogger(__name__)
+
+# How long a SQLite writer waits for another process's write lock before failing.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was migrated by a newer version of this server."""
+
+
+def normalize_url(url: str) -> str:
+    """Select psycopg 3 for ``postgresql://`` URLs, which SQLAlchemy maps to psycopg2."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Autocommit in the driver, so that BEGIN below is the only transaction control.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # FULL: a commit that was acknowledged survives a power loss, not only a crash.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # A deferred transaction that later writes cannot wait for the lock (SQLite answers
+        # SQLITE_BUSY at once), so writers take the write lock when they begin.
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """The engine and the one place where transactions begin and commit."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalize_url(url)
+        self.is_sqlite = self.url.startswith("sqlite")
+        self.engine = create_engine(self.url, pool_pre_ping=not self.is_sqlite)
+        if self.is_sqlite:
+            _configure_sqlite(self.engine)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """Yield a connection inside a read transaction."""
+        with self.engine.connect() as connection, connection.begin():
+            yield connection
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """Yield a connection inside a transaction that commits when the block ends."""
+        with self.engine.connect() as connection:
+            if self.is_sqlite:
+                connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+            with connection.begin():
+                yield connection
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    location = resources.files("ondemand_courses.store") / "migrations"
+    config.set_main_option("script_location", str(location))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def migrate(database: Database) -> None:
+    """Bring the schema up to date, or raise SchemaTooNew if the database is ahead."""
+    config = _alembic_config()
+    script = ScriptDirectory.from_config(config)
+    with database.write() as connection:
+        if not database.is_sqlite:
+            # Servers starting together against one PostgreSQL migrate one at a time.
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7142003)")
+        current = MigrationContext.configure(connection).get_current_heads()
+        known = {revision.revision for revision in script.walk_revisions()}
+        unknown = [revision for revision in current if revision not in known]
+        if unknown:
+            raise SchemaTooNew(
+                f"The database is at schema revision {', '.join(unknown)}, which this version "
+                "of ondemand-courses does not know; upgrade the server."
+            )
+        head = script.get_current_head()
+        if head in current:
+            return
+        logger.info("Migrating database schema from %s to %s", current or "empty", head)
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

@@ -1,0 +1,57 @@
+"""Schema migrations on a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from ondemand_courses.store.database import Database, SchemaTooNew, migrate
+
+
+def test_empty_database_is_migrated(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path}/empty.db")
+
+    migrate(database)
+
+    tables = set(inspect(database.engine).get_table_names())
+    assert tables == {"alembic_version", "organizations", "classes", "courses", "enrollments"}
+    database.dispose()
+
+
+def test_migrate_twice_changes_nothing(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path}/twice.db")
+    migrate(database)
+
+    migrate(database)
+
+    with database.read() as connection:
+        versions = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    assert versions == [("0001",)]
+    database.dispose()
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path}/newer.db")
+    migrate(database)
+    with database.write() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+
+    with pytest.raises(SchemaTooNew, match="schema revision 9999"):
+        migrate(database)
+    database.dispose()
+
+
+def test_sqlite_runs_in_wal_with_full_sync(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path}/pragmas.db")
+
+    with database.read() as connection:
+        journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+        synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+        foreign_keys = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+
+    assert journal == "wal"
+    assert synchronous == 2
+    assert foreign_keys == 1
+    database.dispose()
