@@ -25,7 +25,9 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 
 def serve_until_healthy(database_url: str, port: int) -> tuple[str, str]:
-    """Start ``ondemand serve``, wait until it answers, stop it; return stdout and stderr."""
+    """Run ``ondemand serve`` until its health check succeeds, then stop it.
+
+    Returns the server's stdout and stderr."""
     process = subprocess.Popen(
         [*ONDEMAND, "serve", "--port", str(port), "--database-url", database_url],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -25,8 +25,8 @@ def _load_settings(**overrides: Any) -> Settings:
     The flags are also written back to ``ONDEMAND_*`` variables, which is how worker
     processes of the ASGI server receive them.
     """
-    given = {name: value for name, value in overrides.items() if value is not None}
-    for name, value in given.items():
+    flags_set = {name: value for name, value in overrides.items() if value is not None}
+    for name, value in flags_set.items():
         os.environ[f"ONDEMAND_{name.upper()}"] = str(value)
     try:
         return Settings()

@@ -19,7 +19,7 @@ class SystemClock:
 
 
 class ManualClock:
-    """A clock that moves only when told to."""
+    """A clock that changes only when a test sets or advances it."""
 
     def __init__(self, start_ms: int) -> None:
         self._now_ms = start_ms

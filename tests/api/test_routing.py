@@ -1,4 +1,4 @@
-"""Unknown routes and methods, answered in the envelope."""
+"""Unknown routes and methods get failure envelopes."""
 
 from __future__ import annotations
 

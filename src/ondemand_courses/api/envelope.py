@@ -21,7 +21,7 @@ def success(data: Any) -> Response:
 
 
 def success_list(page: Page[Any], items: list[Any]) -> Response:
-    """Answer a list: a plain array, or one page with its ``metadata``."""
+    """Return a list: a plain array, or one page with its ``metadata``."""
     body: dict[str, Any] = {"result": "success", "data": items}
     if page.metadata is not None:
         body["metadata"] = {

@@ -30,7 +30,7 @@ _LOCATIONS = {"body", "query", "path", "header"}
 
 @dataclass(frozen=True)
 class RouteMethods:
-    """A path pattern of the API and the methods it answers, for the ``Allow`` header."""
+    """A path pattern of the API and the methods it accepts, for the ``Allow`` header."""
 
     pattern: re.Pattern[str]
     methods: frozenset[str]
@@ -66,7 +66,7 @@ async def handle_api_error(_request: Request, error: Exception) -> Response:
 
 
 async def handle_http_exception(request: Request, error: Exception) -> Response:
-    """Answer Starlette's routing errors (unknown route, wrong method) in the envelope."""
+    """Return Starlette's routing errors (unknown route, wrong method) as failure envelopes."""
     assert isinstance(error, HTTPException)
     if error.status_code == 405:
         allowed = _allowed_methods(request)
@@ -80,7 +80,7 @@ async def handle_http_exception(request: Request, error: Exception) -> Response:
 
 
 async def handle_validation_error(_request: Request, error: Exception) -> Response:
-    """Answer FastAPI's own parameter validation errors in the contract's shape."""
+    """Return FastAPI's own parameter validation errors as RequestValidationError envelopes."""
     assert isinstance(error, FastApiValidationError)
     problems: list[FieldError] = []
     for item in error.errors():
