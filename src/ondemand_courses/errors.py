@@ -51,24 +51,48 @@ class ApiError(Exception):
 
 
 class InvalidCredentials(ApiError):
+    """Missing, malformed or wrong credentials; the message never says which half is wrong."""
+
     status_code = 401
-    default_message = (
-        "Invalid credentials: send the header 'Authorization: Bearer ORG_ID:API_KEY'."
+    default_message = "Invalid credentials: the organization id or the API key is wrong."
+    missing_message = (
+        "Missing credentials: send the header 'Authorization: Bearer ORG_ID:API_KEY'."
+    )
+    malformed_message = (
+        "Malformed Authorization header: expected 'Bearer ORG_ID:API_KEY'."
     )
 
 
-class CourseNotFound(ApiError):
+class ResourceNotFound(ApiError):
+    """Base of the not-found errors of one resource; the message names the requested id."""
+
     status_code = 404
+    resource: ClassVar[str] = "Resource"
+    shown_id_length: ClassVar[int] = 40
+
+    def __init__(self, resource_id: str | None = None, *, body_field: str | None = None) -> None:
+        message = None
+        if resource_id is not None:
+            shown = resource_id[: self.shown_id_length]
+            if len(resource_id) > self.shown_id_length:
+                shown += "..."
+            where = f" (body '{body_field}')" if body_field else ""
+            message = f"{self.resource} '{shown}'{where} not found."
+        super().__init__(message)
+
+
+class CourseNotFound(ResourceNotFound):
+    resource = "Course"
     default_message = "Course not found."
 
 
-class ClassNotFound(ApiError):
-    status_code = 404
+class ClassNotFound(ResourceNotFound):
+    resource = "Class"
     default_message = "Class not found."
 
 
-class EnrollmentNotFound(ApiError):
-    status_code = 404
+class EnrollmentNotFound(ResourceNotFound):
+    resource = "Enrollment"
     default_message = "Enrollment not found."
 
 

@@ -8,9 +8,20 @@ import pytest
 from ondemand_courses.services.organizations import NewCredentials
 from tests.conftest import LiveServer, failure
 
-INVALID = {
-    "type": "InvalidCredentials",
-    "message": "Invalid credentials: send the header 'Authorization: Bearer ORG_ID:API_KEY'.",
+WRONG = "Invalid credentials: the organization id or the API key is wrong."
+MISSING = "Missing credentials: send the header 'Authorization: Bearer ORG_ID:API_KEY'."
+MALFORMED = "Malformed Authorization header: expected 'Bearer ORG_ID:API_KEY'."
+EXPECTED_MESSAGES = {
+    "missing": MISSING,
+    "empty": MALFORMED,
+    "basic scheme": MALFORMED,
+    "no colon": MALFORMED,
+    "empty key": MALFORMED,
+    "empty org": MALFORMED,
+    "wrong key": WRONG,
+    "wrong org": WRONG,
+    "swapped": WRONG,
+    "bearer only": MALFORMED,
 }
 
 
@@ -30,11 +41,7 @@ def bad_headers(credentials: NewCredentials) -> dict[str, dict[str, str]]:
     }
 
 
-@pytest.mark.parametrize(
-    "case",
-    ["missing", "empty", "basic scheme", "no colon", "empty key", "empty org", "wrong key",
-     "wrong org", "swapped", "bearer only"],
-)
+@pytest.mark.parametrize("case", sorted(EXPECTED_MESSAGES))
 @pytest.mark.parametrize(
     ("method", "path"),
     [("GET", "/ondemand"), ("POST", "/ondemand"), ("GET", "/ondemand/hd3ALTaLAbhfzmBbf"),
@@ -50,7 +57,7 @@ def test_bad_credentials_are_401(
 
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
-    assert failure(response) == INVALID
+    assert failure(response) == {"type": "InvalidCredentials", "message": EXPECTED_MESSAGES[case]}
 
 
 def test_scheme_word_is_case_insensitive(server: LiveServer, credentials: NewCredentials) -> None:
@@ -96,7 +103,7 @@ def test_health_checks_credentials_when_sent(
     assert good.status_code == 200
     assert good.json() == {"status": "ok", "message": "Healthy"}
     assert bad.status_code == 401
-    assert failure(bad) == INVALID
+    assert failure(bad) == {"type": "InvalidCredentials", "message": WRONG}
 
 
 def test_keys_have_scanner_prefix(credentials: NewCredentials) -> None:

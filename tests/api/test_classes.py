@@ -91,7 +91,8 @@ def test_other_organizations_class_is_unknown(
     for method, body in (("GET", None), ("PATCH", {"name": "Mine"}), ("DELETE", None)):
         response = other_api.request(method, f"/classes/{class_id}", json=body)
         assert response.status_code == 404
-        assert failure(response) == {"type": "ClassNotFound", "message": "Class not found."}
+        assert failure(response) == {"type": "ClassNotFound",
+                                     "message": f"Class '{class_id}' not found."}
 
     assert other_api.get("/classes").json()["data"] == []
     assert api.get(f"/classes/{class_id}").json()["data"]["name"] == "Elastic Stack lab"

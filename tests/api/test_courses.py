@@ -93,7 +93,8 @@ def test_delete_course_twice_is_not_found(api: httpx.Client, class_id: str) -> N
     response = api.delete(f"/ondemand/{created['id']}")
 
     assert response.status_code == 404
-    assert failure(response) == {"type": "CourseNotFound", "message": "Course not found."}
+    assert failure(response) == {"type": "CourseNotFound",
+                                 "message": f"Course '{created['id']}' not found."}
 
 
 def test_external_id_is_null_when_absent(api: httpx.Client, class_id: str) -> None:
@@ -142,7 +143,10 @@ def test_create_course_with_unknown_class_is_refused(api: httpx.Client) -> None:
     response = api.post("/ondemand", json=course_body("hd3ALTaLAbhfzmBbf"))
 
     assert response.status_code == 404
-    assert failure(response) == {"type": "ClassNotFound", "message": "Class not found."}
+    assert failure(response) == {
+        "type": "ClassNotFound",
+        "message": "Class 'hd3ALTaLAbhfzmBbf' (body 'class_id') not found.",
+    }
     assert api.get("/ondemand").json()["data"] == []
 
 
@@ -167,19 +171,29 @@ def test_other_organizations_course_is_unknown(
     for method, body in (("GET", None), ("PATCH", {"name": "Stolen"}), ("DELETE", None)):
         foreign = other_api.request(method, course_path, json=body)
         unknown = other_api.request(method, unknown_path, json=body)
-        assert foreign.status_code == 404
-        assert foreign.json() == unknown.json()
+        assert foreign.status_code == unknown.status_code == 404
+        assert failure(foreign) == {"type": "CourseNotFound",
+                                    "message": f"Course '{created['id']}' not found."}
+        assert failure(unknown) == {"type": "CourseNotFound",
+                                    "message": "Course 'hd3ALTaLAbhfzmBbf' not found."}
 
     assert other_api.get("/ondemand").json()["data"] == []
     assert api.get(course_path).json()["data"] == created
 
 
-@pytest.mark.parametrize("course_id", ["x", "hd3ALTaLAbhfzmBbf", "0" * 17, "a" * 300, "%E2%9C%93"])
-def test_get_unknown_or_malformed_course_id(api: httpx.Client, course_id: str) -> None:
+@pytest.mark.parametrize(
+    ("course_id", "shown"),
+    [("x", "x"), ("hd3ALTaLAbhfzmBbf", "hd3ALTaLAbhfzmBbf"), ("0" * 17, "0" * 17),
+     ("a" * 300, "a" * 40 + "..."), ("%E2%9C%93", "\u2713")],
+)
+def test_get_unknown_or_malformed_course_id(
+    api: httpx.Client, course_id: str, shown: str
+) -> None:
     response = api.get(f"/ondemand/{course_id}")
 
     assert response.status_code == 404
-    assert failure(response) == {"type": "CourseNotFound", "message": "Course not found."}
+    assert failure(response) == {"type": "CourseNotFound",
+                                 "message": f"Course '{shown}' not found."}
 
 
 def test_patch_course_changes_only_given_fields(api: httpx.Client, class_id: str) -> None:

@@ -7,11 +7,12 @@ import pytest
 
 from tests.conftest import LiveServer, failure
 
+TRAILING_SLASH_HINT = "; remove the trailing slash"
+hints = {"/ondemand/": TRAILING_SLASH_HINT, "//ondemand": "", "/ondemands": "",
+         "/classes/": TRAILING_SLASH_HINT, "/": TRAILING_SLASH_HINT, "/ondemand/a/b/c": ""}
 
-@pytest.mark.parametrize(
-    "path",
-    ["/ondemand/", "//ondemand", "/ondemands", "/classes/", "/", "/ondemand/a/b/c"],
-)
+
+@pytest.mark.parametrize("path", list(hints))
 def test_unknown_route_is_404_not_redirect(
     api: httpx.Client, server: LiveServer, path: str
 ) -> None:
@@ -21,7 +22,7 @@ def test_unknown_route_is_404_not_redirect(
     assert response.status_code == 404
     assert failure(response) == {
         "type": "NotFound",
-        "message": f"No route matches GET /api/v1{path}.",
+        "message": f"No route matches GET '/api/v1{path}'{hints[path]}.",
     }
 
 
@@ -30,7 +31,7 @@ def test_path_outside_api_is_404_in_envelope(api: httpx.Client, server: LiveServ
 
     assert response.status_code == 404
     assert failure(response) == {"type": "NotFound",
-                                 "message": "No route matches GET /nothing-here."}
+                                 "message": "No route matches GET '/nothing-here'."}
 
 
 @pytest.mark.parametrize(

@@ -24,9 +24,11 @@ def parse_bearer_credentials(header: str) -> tuple[str, str] | None:
 def authenticate(request: Request) -> str:
     """Return the id of the organization whose valid credentials the request carries."""
     header = request.headers.get("authorization")
-    credentials = None if header is None else parse_bearer_credentials(header)
+    if header is None:
+        raise InvalidCredentials(InvalidCredentials.missing_message)
+    credentials = parse_bearer_credentials(header)
     if credentials is None:
-        raise InvalidCredentials()
+        raise InvalidCredentials(InvalidCredentials.malformed_message)
     org_id, api_key = credentials
     if not get_services(request).organizations.authenticate(org_id, api_key):
         raise InvalidCredentials()

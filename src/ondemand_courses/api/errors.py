@@ -73,7 +73,9 @@ async def handle_http_exception(request: Request, error: Exception) -> Response:
         message = f"Method {request.method} is not allowed here; allowed: {', '.join(allowed)}."
         return failure(MethodNotAllowed(message), {"Allow": ", ".join(allowed)})
     if error.status_code == 404:
-        return failure(NotFound(f"No route matches {request.method} {request.url.path}."))
+        path = request.url.path
+        hint = "; remove the trailing slash" if path.endswith("/") and path != "/" else ""
+        return failure(NotFound(f"No route matches {request.method} '{path}'{hint}."))
     generic = ApiError(str(error.detail))
     generic.status_code = error.status_code  # type: ignore[misc]  # a status Starlette chose
     return failure(generic, dict(error.headers or {}))

@@ -30,7 +30,7 @@ class ClassService:
         with self._database.read() as connection:
             found = store.find_class(connection, org_id, class_id)
         if found is None:
-            raise ClassNotFound()
+            raise ClassNotFound(class_id)
         return found
 
     def create(self, org_id: str, body: ClassCreate) -> ClassRecord:
@@ -47,7 +47,7 @@ class ClassService:
                 store.update_class(connection, org_id, class_id, changes)
             found = store.find_class(connection, org_id, class_id)
         if found is None:
-            raise ClassNotFound()
+            raise ClassNotFound(class_id)
         return found
 
     def delete(self, org_id: str, class_id: str) -> None:
@@ -55,4 +55,4 @@ class ClassService:
             if store.delete_unused_class(connection, org_id, class_id):
                 return
             exists = store.find_class(connection, org_id, class_id) is not None
-        raise ClassInUse() if exists else ClassNotFound()
+        raise ClassInUse() if exists else ClassNotFound(class_id)

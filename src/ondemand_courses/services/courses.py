@@ -31,7 +31,7 @@ class CourseService:
         with self._database.read() as connection:
             found = store.find_course(connection, org_id, course_id)
         if found is None:
-            raise CourseNotFound()
+            raise CourseNotFound(course_id)
         return found
 
     def create(self, org_id: str, body: CourseCreate) -> CourseRecord:
@@ -43,7 +43,7 @@ class CourseService:
         )
         with self._database.write() as connection:
             if class_store.find_class(connection, org_id, body.class_id) is None:
-                raise ClassNotFound()
+                raise ClassNotFound(body.class_id, body_field="class_id")
             store.insert_course(connection, org_id, record, self._clock.now_ms())
         return record
 
@@ -51,11 +51,11 @@ class CourseService:
         changes = body.model_dump(exclude_unset=True)
         with self._database.write() as connection:
             if store.lock_course(connection, org_id, course_id) is None:
-                raise CourseNotFound()
+                raise CourseNotFound(course_id)
             new_class_id = changes.get("class_id")
             if new_class_id is not None and class_store.find_class(
                     connection, org_id, new_class_id) is None:
-                raise ClassNotFound()
+                raise ClassNotFound(new_class_id, body_field="class_id")
             if changes:
                 store.update_course(connection, org_id, course_id, changes, self._clock.now_ms())
             updated = store.find_course(connection, org_id, course_id)
@@ -66,6 +66,6 @@ class CourseService:
         """Delete the course and its enrollments, unless one of them is running."""
         with self._database.write() as connection:
             if store.lock_course(connection, org_id, course_id) is None:
-                raise CourseNotFound()
+                raise CourseNotFound(course_id)
             if not store.delete_course_without_running_enrollments(connection, org_id, course_id):
                 raise CourseHasRunningEnrollments()
