@@ -28,7 +28,7 @@ def test_migrate_twice_changes_nothing(tmp_path: Path) -> None:
 
     with database.read() as connection:
         versions = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
-    assert versions == [("0001",)]
+    assert versions == [("0002",)]
     database.dispose()
 
 
