@@ -32,7 +32,7 @@ ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
 
 
 class LearnerPageError(Exception):
-    """A failure that the learner sees as a readable page with this status."""
+    """A failure shown to the learner as a readable page with this status."""
 
     def __init__(self, status_code: int, title: str, message: str, *,
                  headers: dict[str, str] | None = None) -> None:
@@ -84,10 +84,10 @@ def error_page(status_code: int, title: str, message: str, *,
 
 
 def install_learner_error_pages(app: FastAPI) -> None:
-    """Answer failures under the learner paths with HTML pages, and others as before.
+    """Render failures under the learner paths as HTML pages, and leave others as before.
 
-    Call after the API's handlers are installed: the handlers for API errors and routing
-    errors are wrapped, so that only requests under ``LEARNER_PATH_PREFIX`` change.
+    Call this after the API's handlers are installed. It wraps the handlers of API errors
+    and routing errors, so that only requests under ``LEARNER_PATH_PREFIX`` change.
     """
     api_error_handler = cast(ErrorHandler, app.exception_handlers[ApiError])
     http_error_handler = cast(ErrorHandler, app.exception_handlers[HTTPException])

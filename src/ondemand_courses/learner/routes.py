@@ -86,7 +86,7 @@ async def start(course_id: str, request: Request) -> Response:
 
 @router.post("/heartbeat")
 async def heartbeat(course_id: str, request: Request) -> Response:
-    """Count active time while the learner's page is open; answers the time left as JSON."""
+    """Count active time while the learner's page is open and return the time left as JSON."""
     _check_same_origin(request)
     learners = get_services(request).learners
     learner_token = request.cookies.get(LEARNER_COOKIE)
@@ -162,7 +162,7 @@ def _check_same_origin(request: Request) -> None:
         return
     own = f"{request.url.scheme}://{request.url.netloc}"
     if origin not in (own, public_base_url(request)):
-        raise LearnerPageError(403, "Request refused",
+        raise LearnerPageError(403, "Cross-site request rejected",
                                "This form was sent from another site. Open the course link "
                                "and send the form from there.")
 

@@ -1,6 +1,6 @@
 """Enrollments through the API: enroll, list, read, change status, delete.
 
-The lifecycle rules themselves are in ``services.lifecycle``; every method here reads
+The lifecycle rules themselves are in ``services.lifecycle``. Every method here reads
 rows as of the clock, so an overdue enrollment reads as expired, and writes store it.
 """
 

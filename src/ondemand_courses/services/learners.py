@@ -1,8 +1,8 @@
 """The learner's side of an enrollment, reached through the course link.
 
 A learner proves who they are once, with their email and the course's public access
-token; the server then hands their browser a random learner token (kept as a cookie)
-and stores only its hash, which recognises the learner on later pages and heartbeats.
+token. The server then gives their browser a random learner token, kept as a cookie.
+Only its hash is stored, and it recognises the learner on later pages and heartbeats.
 """
 
 from __future__ import annotations
@@ -64,8 +64,8 @@ class LearnerService:
             if found is None:
                 raise CourseNotFound()
             org_id = found[0]
-            # The same row lock as a course delete: the delete either sees this start or
-            # runs first, in which case the course is gone here.
+            # A course delete takes the same row lock. So either the delete runs first and
+            # the course is gone here, or the delete's check finds this started enrollment.
             course = course_store.lock_course(connection, org_id, course_id)
             if course is None:
                 raise CourseNotFound()

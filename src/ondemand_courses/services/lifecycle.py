@@ -27,8 +27,8 @@ MINUTE_MS = 60_000
 HOUR_MS = 60 * MINUTE_MS
 DAY_MS = 24 * HOUR_MS
 
-# The learner's page sends a heartbeat once per interval; one heartbeat credits at most
-# one interval of active time, so a page that was closed in between gains nothing more.
+# The learner's page sends a heartbeat once per interval. One heartbeat credits at most
+# one interval of active time, so a page closed in between gains nothing more.
 HEARTBEAT_INTERVAL_MS = MINUTE_MS
 
 RUNNING_STATUSES = frozenset({"started", "paused"})
@@ -79,7 +79,7 @@ def due_expiry(record: EnrollmentRecord, now_ms: int) -> int | None:
     )
     if activity_reached:
         # Heartbeats store this expiry themselves with its exact moment, so this covers
-        # only rows written some other way; the last heartbeat is the best moment known.
+        # only rows written some other way. The last heartbeat is the best moment known.
         return record.last_heartbeat_at or record.started_at
     if record.end_date is not None and record.end_date <= now_ms:
         return record.end_date
@@ -149,7 +149,7 @@ def start(record: EnrollmentRecord, *, days_limit: int, activity_hours_limit: in
 def touch(record: EnrollmentRecord, now_ms: int) -> EnrollmentRecord:
     """Return the enrollment after the learner opened its page at ``now_ms``.
 
-    Opening the page credits nothing; it starts a new heartbeat interval unless one is
+    Opening the page credits nothing. It starts a new heartbeat interval unless one is
     still current, so the first heartbeat after a long absence credits only real time.
     """
     if record.status != "started":

@@ -55,7 +55,7 @@ def _used_up() -> ColumnElement[bool]:
 
 
 def effective_status(now_ms: int) -> ColumnElement[str]:
-    """The status as of ``now_ms``: the SQL twin of ``services.lifecycle.as_of``."""
+    """Compute the status as of ``now_ms`` in SQL, as ``services.lifecycle.as_of`` does."""
     return case((or_(_overdue(now_ms), _used_up()), "expired"), else_=enrollments.c.status)
 
 
