@@ -467,3 +467,15 @@ def test_delete_course_after_end_date_without_any_write(
     response = api.delete(f"/ondemand/{course['id']}")
 
     assert response.status_code == 200
+
+
+def test_delete_overdue_enrollment_names_expired(server: LiveServer, api: httpx.Client,
+                                                 course: dict[str, Any]) -> None:
+    enrollment = drive_to(server, api, course, "started")
+    server.clock.advance(days=5)
+
+    response = api.delete(f"/ondemand/{course['id']}/enrollments/{enrollment['id']}")
+
+    assert response.status_code == 409
+    assert failure(response)["message"] == (
+        "Only enrollments in status 'enrolled' can be deleted; this one is 'expired'.")

@@ -61,6 +61,9 @@ def test_learner_starts_course_in_browser(server: LiveServer, api: httpx.Client,
     page.clock.install()
 
     page.goto(course["course_link"])
+    if os.environ.get("ONDEMAND_SCREENSHOT_DIR"):
+        page.screenshot(path=os.path.join(os.environ["ONDEMAND_SCREENSHOT_DIR"],
+                                          "learner-form.png"), full_page=True)
     page.fill("#email", "ada@example.com")
     page.fill("#access_token", course["public_access_token"])
     page.click("button[type=submit]")

@@ -50,6 +50,7 @@ async def start(course_id: str, request: Request) -> Response:
     """Check email and access token, start the enrollment, and remember this browser."""
     _check_same_origin(request)
     limiter = _limiter(request)
+    # NOTE: behind a reverse proxy this is the proxy's address, shared by all its learners.
     address = request.client.host if request.client else "unknown"
     learners = get_services(request).learners
     course = learners.find_course(course_id)

@@ -86,12 +86,14 @@ class EnrollmentService:
 
     def delete(self, org_id: str, course_id: str, enrollment_id: str) -> None:
         """Delete the enrollment if it has not started."""
+        now_ms = self._clock.now_ms()
         with self._database.write() as connection:
             found = _find(connection, org_id, course_id, enrollment_id, lock=True)
-            if found.status != "enrolled":
+            status = lifecycle.as_of(found, now_ms).status
+            if status != "enrolled":
                 raise EnrollmentNotInEnrolledState(
                     f"Only enrollments in status 'enrolled' can be deleted; "
-                    f"this one is '{found.status}'."
+                    f"this one is '{status}'."
                 )
             store.delete_enrollment(connection, enrollment_id)
 
