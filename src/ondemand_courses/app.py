@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
 
 from ondemand_courses.api.documentation import build_openapi
 from ondemand_courses.api.errors import index_route_methods, install_error_handlers
 from ondemand_courses.api.middleware import RequestContextMiddleware
-from ondemand_courses.api.routes import classes, courses, health
+from ondemand_courses.api.routes import classes, courses, enrollments, health
 from ondemand_courses.clock import Clock, SystemClock
+from ondemand_courses.learner import routes as learner
+from ondemand_courses.learner.limiter import WrongTokenLimiter
+from ondemand_courses.learner.pages import STATIC_DIRECTORY, install_learner_error_pages
 from ondemand_courses.logs import configure_logging
 from ondemand_courses.services import Services
 from ondemand_courses.settings import Settings
@@ -41,11 +45,16 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     app.state.database = database
     app.state.services = Services.build(database, clock)
 
-    routers = (health.router, courses.router, classes.router)
+    routers = (health.router, courses.router, classes.router, enrollments.router)
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
     app.state.route_methods = index_route_methods(API_PREFIX, routers)
     install_error_handlers(app)
+
+    app.state.learner_limiter = WrongTokenLimiter(clock)
+    app.include_router(learner.router)
+    app.mount("/training/static", StaticFiles(directory=STATIC_DIRECTORY), name="learner-static")
+    install_learner_error_pages(app)
     app.add_middleware(RequestContextMiddleware)
 
     def openapi() -> dict[str, Any]:

@@ -41,3 +41,13 @@ def hash_api_key(api_key: str) -> str:
     a slow password hash would only cost time on every request.
     """
     return hashlib.sha256(api_key.encode("utf-8")).hexdigest()
+
+
+def new_learner_token() -> str:
+    """Return the secret that a learner's browser keeps in a cookie: 256 random bits."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_learner_token(token: str) -> str:
+    """Hash a learner token for storage; like an API key, it is too random to brute-force."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -13,6 +13,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 CourseStatus = Literal["online", "offline"]
+EnrollmentStatus = Literal["enrolled", "started", "paused", "stopped", "expired", "finished",
+                           "inactive"]
+# Statuses that a PATCH may ask for; "finished" is the learner's to set.
+PatchableEnrollmentStatus = Literal["started", "paused", "stopped", "expired", "inactive"]
 
 MAX_NAME_LENGTH = 200
 MAX_EXTERNAL_ID_LENGTH = 200
@@ -37,6 +41,32 @@ ExternalId = Annotated[str, Field(max_length=MAX_EXTERNAL_ID_LENGTH)]
 DaysLimit = Annotated[int, Field(ge=1, le=3650)]
 ActivityHoursLimit = Annotated[int, Field(ge=1, le=10000)]
 Description = Annotated[str, Field(max_length=MAX_DESCRIPTION_LENGTH)]
+
+MAX_EMAIL_LENGTH = 254
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}"
+    r"@(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+
+
+def clean_email(value: str) -> str:
+    """Return the email address without surrounding spaces, or raise PydanticCustomError.
+
+    Accepts the common form ``local@domain.tld``: no quoted local parts, no IP literals,
+    ASCII only. Case is kept; the server compares addresses case-insensitively.
+    """
+    email = value.strip()
+    if len(email) > MAX_EMAIL_LENGTH:
+        raise PydanticCustomError("email_too_long", "Must be at most 254 characters")
+    local = email.partition("@")[0]
+    malformed_dots = local.startswith(".") or local.endswith(".") or ".." in local
+    if _EMAIL.fullmatch(email) is None or malformed_dots:
+        raise PydanticCustomError("email_invalid", "Must be an email address like name@example.com")
+    return email
+
+
+Email = Annotated[str, AfterValidator(clean_email),
+                  Field(description="An email address; compared case-insensitively.")]
 
 _STRICT_INPUT = ConfigDict(strict=True, extra="forbid")
 
@@ -99,6 +129,37 @@ class ClassPublic(BaseModel):
     name: str
     description: str | None
     created_at: str = Field(description="UTC ISO 8601 with milliseconds.")
+
+
+class EnrollmentCreate(BaseModel):
+    model_config = _STRICT_INPUT
+
+    email: Email
+
+
+class EnrollmentUpdate(BaseModel):
+    model_config = _STRICT_INPUT
+
+    status: PatchableEnrollmentStatus
+
+
+class EnrollmentPublic(BaseModel):
+    id: str
+    course_id: str
+    email: str
+    status: EnrollmentStatus
+    enrolled_at: str
+    started_at: str | None
+    end_date: str | None
+    first_activity: str | None
+    paused_at: str | None
+    stopped_at: str | None
+    expired_at: str | None
+    finished_at: str | None
+    inactivated_at: str | None
+    active_time_left: int | None = Field(description="Minutes, rounded down; null until started.")
+    enrollment_time_left: int | None = Field(
+        description="Minutes until end_date, rounded down; null until started.")
 
 
 # Fields of an update body that may be null; null in any other field is an error.

@@ -23,6 +23,11 @@ def test_openapi_lists_every_operation(anonymous: httpx.Client) -> None:
         ("GET", "/api/v1/classes"), ("POST", "/api/v1/classes"),
         ("GET", "/api/v1/classes/{class_id}"), ("PATCH", "/api/v1/classes/{class_id}"),
         ("DELETE", "/api/v1/classes/{class_id}"),
+        ("GET", "/api/v1/ondemand/{course_id}/enrollments"),
+        ("POST", "/api/v1/ondemand/{course_id}/enrollments"),
+        ("GET", "/api/v1/ondemand/{course_id}/enrollments/{enrollment_id}"),
+        ("PATCH", "/api/v1/ondemand/{course_id}/enrollments/{enrollment_id}"),
+        ("DELETE", "/api/v1/ondemand/{course_id}/enrollments/{enrollment_id}"),
     }
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from ondemand_courses.store.database import Database, SchemaTooNew, migrate
+from ondemand_courses.store.tables import metadata
 
 
 def test_empty_database_is_migrated(tmp_path: Path) -> None:
@@ -28,7 +31,7 @@ def test_migrate_twice_changes_nothing(tmp_path: Path) -> None:
 
     with database.read() as connection:
         versions = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
-    assert versions == [("0001",)]
+    assert versions == [("0002",)]
     database.dispose()
 
 
@@ -54,4 +57,16 @@ def test_sqlite_runs_in_wal_with_full_sync(tmp_path: Path) -> None:
     assert journal == "wal"
     assert synchronous == 2
     assert foreign_keys == 1
+    database.dispose()
+
+
+def test_migrations_match_table_definitions(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path}/compare.db")
+    migrate(database)
+
+    with database.read() as connection:
+        context = MigrationContext.configure(connection)
+        differences = compare_metadata(context, metadata)
+
+    assert differences == []
     database.dispose()

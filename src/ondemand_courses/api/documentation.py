@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from ondemand_courses import __version__
 from ondemand_courses.errors import ErrorLocation
-from ondemand_courses.schemas import ClassPublic, CoursePublic
+from ondemand_courses.schemas import ClassPublic, CoursePublic, EnrollmentPublic
 
 
 class ListMetadata(BaseModel):
@@ -43,6 +43,18 @@ class ClassResponse(BaseModel):
 class ClassListResponse(BaseModel):
     result: Literal["success"]
     data: list[ClassPublic]
+    metadata: ListMetadata | None = Field(
+        default=None, description="Present only when page or limit was given.")
+
+
+class EnrollmentResponse(BaseModel):
+    result: Literal["success"]
+    data: EnrollmentPublic
+
+
+class EnrollmentListResponse(BaseModel):
+    result: Literal["success"]
+    data: list[EnrollmentPublic]
     metadata: ListMetadata | None = Field(
         default=None, description="Present only when page or limit was given.")
 

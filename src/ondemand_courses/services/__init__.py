@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from ondemand_courses.clock import Clock
 from ondemand_courses.services.classes import ClassService
 from ondemand_courses.services.courses import CourseService
+from ondemand_courses.services.enrollments import EnrollmentService
+from ondemand_courses.services.learners import LearnerService
 from ondemand_courses.services.organizations import OrganizationService
 from ondemand_courses.store.database import Database
 
@@ -20,6 +22,8 @@ class Services:
     organizations: OrganizationService
     classes: ClassService
     courses: CourseService
+    enrollments: EnrollmentService
+    learners: LearnerService
 
     @classmethod
     def build(cls, database: Database, clock: Clock) -> Services:
@@ -27,4 +31,6 @@ class Services:
             organizations=OrganizationService(database, clock),
             classes=ClassService(database, clock),
             courses=CourseService(database, clock),
+            enrollments=EnrollmentService(database, clock),
+            learners=LearnerService(database, clock),
         )

@@ -9,6 +9,7 @@ from ondemand_courses.schemas import CourseCreate, CourseUpdate
 from ondemand_courses.services.pages import Page, PageRequest
 from ondemand_courses.store import classes as class_store
 from ondemand_courses.store import courses as store
+from ondemand_courses.store import enrollments as enrollment_store
 from ondemand_courses.store.database import Database
 from ondemand_courses.store.records import CourseRecord
 
@@ -67,5 +68,7 @@ class CourseService:
         with self._database.write() as connection:
             if store.lock_course(connection, org_id, course_id) is None:
                 raise CourseNotFound(course_id)
+            # An enrollment past its end date reads as expired, so it must not block.
+            enrollment_store.expire_due_enrollments(connection, course_id, self._clock.now_ms())
             if not store.delete_course_without_running_enrollments(connection, org_id, course_id):
                 raise CourseHasRunningEnrollments()

@@ -87,3 +87,12 @@ def delete_course_without_running_enrollments(connection: Connection, org_id: st
         delete(courses).where(courses.c.org_id == org_id, courses.c.id == course_id, ~running)
     )
     return result.rowcount == 1
+
+
+def find_course_in_any_organization(connection: Connection,
+                                    course_id: str) -> tuple[str, CourseRecord] | None:
+    """Find a course by id alone, for the learner pages; return its organization id too."""
+    row = connection.execute(
+        select(courses.c.org_id, *_COLUMNS).where(courses.c.id == course_id)
+    ).first()
+    return None if row is None else (row[0], CourseRecord(*row[1:]))

@@ -31,3 +31,26 @@ class CourseRecord:
     activity_hours_limit: int
     public_access_token: str
     status: str
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollmentRecord:
+    """One learner's enrollment in a course; timestamps are epoch milliseconds."""
+
+    id: str
+    org_id: str
+    course_id: str
+    email: str
+    status: str
+    enrolled_at: int
+    started_at: int | None = None
+    end_date: int | None = None
+    first_activity: int | None = None
+    paused_at: int | None = None
+    stopped_at: int | None = None
+    expired_at: int | None = None
+    finished_at: int | None = None
+    inactivated_at: int | None = None
+    active_ms: int = 0
+    last_heartbeat_at: int | None = None
+    activity_limit_ms: int | None = None

@@ -99,6 +99,12 @@ enrollments = Table(
     Column("inactivated_at", BigInteger, nullable=True),
     Column("active_ms", BigInteger, nullable=False, server_default="0"),
     Column("last_heartbeat_at", BigInteger, nullable=True),
+    # The activity limit in force when the enrollment started: like end_date, a later
+    # change of the course's activity_hours_limit does not move it.
+    Column("activity_limit_ms", BigInteger, nullable=True),
+    # SHA-256 of the random token in the learner's cookie, which recognises the learner
+    # on later page loads and heartbeats.
+    Column("learner_token_hash", String(64), nullable=True, unique=True),
     UniqueConstraint("course_id", "email_key"),
     Index(None, "course_id", "seq"),
     Index(None, "course_id", "status"),
