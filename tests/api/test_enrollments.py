@@ -111,24 +111,29 @@ def test_unknown_course_and_enrollment_are_not_found(
     enrollment = enroll(api, course["id"], "ada@example.com")
     other_course_path = f"/ondemand/{course['id']}/enrollments"
 
+    unknown = "hd3ALTaLAbhfzmBbf"
+    course_missing = {"type": "CourseNotFound", "message": f"Course '{unknown}' not found."}
+    enrollment_missing = {"type": "EnrollmentNotFound",
+                          "message": f"Enrollment '{unknown}' not found."}
+    foreign_course = {"type": "CourseNotFound", "message": f"Course '{course['id']}' not found."}
     cases = [
-        (api.get("/ondemand/hd3ALTaLAbhfzmBbf/enrollments"), "CourseNotFound"),
-        (api.post("/ondemand/hd3ALTaLAbhfzmBbf/enrollments", json={"email": "a@example.com"}),
-         "CourseNotFound"),
-        (api.get(f"/ondemand/hd3ALTaLAbhfzmBbf/enrollments/{enrollment['id']}"),
-         "CourseNotFound"),
-        (api.get(f"{other_course_path}/hd3ALTaLAbhfzmBbf"), "EnrollmentNotFound"),
-        (api.get(f"{other_course_path}/bad"), "EnrollmentNotFound"),
-        (api.delete(f"{other_course_path}/hd3ALTaLAbhfzmBbf"), "EnrollmentNotFound"),
-        (api.patch(f"{other_course_path}/hd3ALTaLAbhfzmBbf", json={"status": "paused"}),
-         "EnrollmentNotFound"),
-        (other_api.get(other_course_path), "CourseNotFound"),
-        (other_api.get(f"{other_course_path}/{enrollment['id']}"), "CourseNotFound"),
+        (api.get(f"/ondemand/{unknown}/enrollments"), course_missing),
+        (api.post(f"/ondemand/{unknown}/enrollments", json={"email": "a@example.com"}),
+         course_missing),
+        (api.get(f"/ondemand/{unknown}/enrollments/{enrollment['id']}"), course_missing),
+        (api.get(f"{other_course_path}/{unknown}"), enrollment_missing),
+        (api.get(f"{other_course_path}/bad"),
+         {"type": "EnrollmentNotFound", "message": "Enrollment 'bad' not found."}),
+        (api.delete(f"{other_course_path}/{unknown}"), enrollment_missing),
+        (api.patch(f"{other_course_path}/{unknown}", json={"status": "paused"}),
+         enrollment_missing),
+        (other_api.get(other_course_path), foreign_course),
+        (other_api.get(f"{other_course_path}/{enrollment['id']}"), foreign_course),
     ]
 
-    for response, error_type in cases:
+    for response, expected in cases:
         assert response.status_code == 404
-        assert failure(response)["type"] == error_type
+        assert failure(response) == expected
 
 
 def test_enrollment_of_another_course_is_not_found(api: httpx.Client, class_id: str,
