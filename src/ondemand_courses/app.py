@@ -8,10 +8,17 @@ from fastapi import FastAPI
 
 from ondemand_courses.api.documentation import build_openapi
 from ondemand_courses.api.errors import index_route_methods, install_error_handlers
-from ondemand_courses.api.middleware import RequestContextMiddleware
+from ondemand_courses.api.middleware import HeaderSizeLimitMiddleware, RequestContextMiddleware
+from ondemand_courses.api.ratelimit import RateLimitMiddleware
 from ondemand_courses.api.routes import classes, courses, health
 from ondemand_courses.clock import Clock, SystemClock
 from ondemand_courses.logs import configure_logging
+from ondemand_courses.ratelimit import (
+    CounterStore,
+    MemoryCounterStore,
+    RateLimiter,
+    RedisCounterStore,
+)
 from ondemand_courses.services import Services
 from ondemand_courses.settings import Settings
 from ondemand_courses.store.database import Database, migrate
@@ -46,6 +53,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
         app.include_router(router, prefix=API_PREFIX)
     app.state.route_methods = index_route_methods(API_PREFIX, routers)
     install_error_handlers(app)
+    # The last middleware added runs first: the request id and log line wrap everything.
+    app.add_middleware(HeaderSizeLimitMiddleware, max_bytes=settings.max_header_bytes)
+    if settings.rate_limit_per_minute > 0:
+        limiter = RateLimiter(settings.rate_limit_per_minute, counter_store(settings), clock)
+        app.add_middleware(RateLimitMiddleware, limiter=limiter, services=app.state.services,
+                           path_prefix=API_PREFIX)
     app.add_middleware(RequestContextMiddleware)
 
     def openapi() -> dict[str, Any]:
@@ -53,6 +66,30 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented override
     return app
+
+
+def counter_store(settings: Settings) -> CounterStore:
+    """Return where rate-limit counts live: Redis when configured, else this process."""
+    if settings.redis_url is None:
+        return MemoryCounterStore()
+    return RedisCounterStore(settings.redis_url, settings.redis_key_prefix)
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """Return the options of the ASGI server (uvicorn) that the limits depend on.
+
+    uvicorn's h11 parser buffers at most ``h11_max_incomplete_event_size`` bytes of a
+    request line and headers and then closes with 400; its httptools parser has no such
+    bound (uvicorn 0.30 to 0.55). Twice the header limit leaves room for the application
+    to answer requests just over the limit with its 431 envelope.
+    """
+    return {
+        "http": "h11",
+        "h11_max_incomplete_event_size": 2 * settings.max_header_bytes,
+        "log_config": None,
+        "access_log": False,
+        "server_header": False,
+    }
 
 
 def create_served_app() -> FastAPI:

@@ -17,6 +17,8 @@ CourseStatus = Literal["online", "offline"]
 MAX_NAME_LENGTH = 200
 MAX_EXTERNAL_ID_LENGTH = 200
 MAX_DESCRIPTION_LENGTH = 5000
+# Ids are 17 characters; the bound leaves room for a longer id format.
+MAX_CLASS_ID_LENGTH = 64
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -37,6 +39,7 @@ ExternalId = Annotated[str, Field(max_length=MAX_EXTERNAL_ID_LENGTH)]
 DaysLimit = Annotated[int, Field(ge=1, le=3650)]
 ActivityHoursLimit = Annotated[int, Field(ge=1, le=10000)]
 Description = Annotated[str, Field(max_length=MAX_DESCRIPTION_LENGTH)]
+ClassId = Annotated[str, Field(max_length=MAX_CLASS_ID_LENGTH)]
 
 _STRICT_INPUT = ConfigDict(strict=True, extra="forbid")
 
@@ -48,7 +51,7 @@ class CourseCreate(BaseModel):
     model_config = _STRICT_INPUT
 
     name: Name
-    class_id: str
+    class_id: ClassId
     external_id: ExternalId | None = None
     days_limit: DaysLimit
     activity_hours_limit: ActivityHoursLimit
@@ -61,7 +64,7 @@ class CourseUpdate(BaseModel):
     model_config = _STRICT_INPUT
 
     name: Name | None = None
-    class_id: str | None = None
+    class_id: ClassId | None = None
     external_id: ExternalId | None = None
     days_limit: DaysLimit | None = None
     activity_hours_limit: ActivityHoursLimit | None = None

@@ -35,7 +35,8 @@ def test_openapi_describes_course_body_and_auth(anonymous: httpx.Client) -> None
                                   "status"]
     assert schema["additionalProperties"] is False
     assert create["security"] == [{"bearerAuth": []}]
-    assert set(create["responses"]) == {"200", "401", "404", "413", "415", "422", "429", "500"}
+    assert set(create["responses"]) == {"200", "401", "404", "408", "413", "415", "422", "429",
+                                      "431", "500"}
     assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 
 

@@ -78,22 +78,51 @@ _ERROR_DESCRIPTIONS = {
     401: "InvalidCredentials",
     404: "Not found in this organization, or no such route",
     405: "MethodNotAllowed",
+    408: "RequestTimeout",
     409: "Conflict with the current state",
     413: "PayloadTooLarge",
     415: "UnsupportedMediaType",
     422: "RequestValidationError",
     429: "TooManyRequests",
+    431: "RequestHeaderFieldsTooLarge",
     500: "InternalServerError",
 }
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """Document failure envelopes for ``statuses`` plus those every request can get."""
-    every_request = (401, 429, 500)
+    every_request = (401, 429, 431, 500)
     return {
         status: {"model": ErrorResponse, "description": _ERROR_DESCRIPTIONS[status]}
         for status in sorted({*statuses, *every_request})
     }
+
+
+_RATE_LIMIT_HEADERS = {
+    "X-RateLimit-Limit": "Requests allowed per minute.",
+    "X-RateLimit-Remaining": "Requests left in the current minute.",
+    "X-RateLimit-Reset": "Epoch seconds at which the current minute ends.",
+}
+
+
+def response_headers(status: str) -> dict[str, Any]:
+    """Describe the headers of a response: the request id, and the rate-limit headers
+    that every response carries when rate limiting is on."""
+    integer = {"type": "integer"}
+    headers: dict[str, Any] = {
+        "X-Request-Id": {"description": "Id of the request, also in the server's log line.",
+                         "schema": {"type": "string"}},
+    }
+    for name, description in _RATE_LIMIT_HEADERS.items():
+        headers[name] = {"description": description + " Absent when rate limiting is off.",
+                         "schema": integer}
+    if status == "429":
+        headers["Retry-After"] = {"description": "Whole seconds to wait.", "required": True,
+                                  "schema": integer}
+    if status == "401":
+        headers["WWW-Authenticate"] = {"description": "Always 'Bearer'.", "required": True,
+                                       "schema": {"type": "string"}}
+    return headers
 
 
 def json_body(model: type[BaseModel]) -> dict[str, Any]:
@@ -122,6 +151,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     }
     for path, operations in document.get("paths", {}).items():
         for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                response["headers"] = response_headers(status)
             if path.endswith("/health"):
                 operation["security"] = [{}, {"bearerAuth": []}]
             else:
