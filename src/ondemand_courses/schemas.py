@@ -7,9 +7,9 @@ server-owned fields are errors.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 CourseStatus = Literal["online", "offline"]
@@ -34,14 +34,67 @@ def _clean_name(value: str) -> str:
     return name
 
 
-Name = Annotated[str, AfterValidator(_clean_name), Field(description="1 to 200 characters.")]
+# The rules of _clean_name as a JSON Schema pattern, for the OpenAPI document: up to 200
+# characters without control characters, not starting or ending with whitespace, with
+# any whitespace around them.
+NAME_PATTERN = (
+    r"^\s*[^\s\x00-\x1f\x7f-\x9f](?:[^\x00-\x1f\x7f-\x9f]{0,198}"
+    r"[^\s\x00-\x1f\x7f-\x9f])?\s*$"
+)
+
+Name = Annotated[
+    str,
+    AfterValidator(_clean_name),
+    Field(description="1 to 200 characters after trimming whitespace, no control characters.",
+          json_schema_extra={"pattern": NAME_PATTERN}),
+]
 ExternalId = Annotated[str, Field(max_length=MAX_EXTERNAL_ID_LENGTH)]
-DaysLimit = Annotated[int, Field(ge=1, le=3650)]
-ActivityHoursLimit = Annotated[int, Field(ge=1, le=10000)]
+
+
+def _whole_number_to_int(value: object) -> object:
+    """Read a JSON number with a zero fraction, such as ``5.0``, as the integer it is.
+
+    JSON has one number type, and JSON Schema counts ``5.0`` as an integer; ``5.5``,
+    ``"5"`` and ``true`` stay invalid.
+    """
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# The bounds come before the validator so that Pydantic documents them as minimum/maximum.
+DaysLimit = Annotated[int, Field(ge=1, le=3650), BeforeValidator(_whole_number_to_int)]
+ActivityHoursLimit = Annotated[int, Field(ge=1, le=10000),
+                               BeforeValidator(_whole_number_to_int)]
 Description = Annotated[str, Field(max_length=MAX_DESCRIPTION_LENGTH)]
 ClassId = Annotated[str, Field(max_length=MAX_CLASS_ID_LENGTH)]
 
 _STRICT_INPUT = ConfigDict(strict=True, extra="forbid")
+
+
+def _document_nulls(schema: dict[str, Any]) -> None:
+    """Document null as accepted only in ``NULLABLE_UPDATE_FIELDS``.
+
+    Update models type every field as optional, so Pydantic documents each as nullable;
+    ``read_json_body`` rejects null everywhere else.
+    """
+    for name, field_schema in schema.get("properties", {}).items():
+        choices = field_schema.get("anyOf")
+        if name in NULLABLE_UPDATE_FIELDS or choices is None:
+            continue
+        kept = [choice for choice in choices if choice != {"type": "null"}]
+        del field_schema["anyOf"]
+        field_schema.pop("default", None)
+        if len(kept) == 1:
+            field_schema.update(kept[0])
+        else:
+            field_schema["anyOf"] = kept
+
+
+_STRICT_UPDATE = ConfigDict(strict=True, extra="forbid", json_schema_extra=_document_nulls)
+
+# Fields of an update body that may be null; null in any other field is an error.
+NULLABLE_UPDATE_FIELDS = frozenset({"external_id", "description"})
 
 # Fields that the server sets; a body that sends them gets a clear error per field.
 SERVER_OWNED_FIELDS = frozenset({"id", "course_link", "public_access_token", "created_at"})
@@ -61,7 +114,7 @@ class CourseCreate(BaseModel):
 class CourseUpdate(BaseModel):
     """Any subset of a course's writable fields; ``external_id`` may be set to null."""
 
-    model_config = _STRICT_INPUT
+    model_config = _STRICT_UPDATE
 
     name: Name | None = None
     class_id: ClassId | None = None
@@ -91,7 +144,7 @@ class ClassCreate(BaseModel):
 
 
 class ClassUpdate(BaseModel):
-    model_config = _STRICT_INPUT
+    model_config = _STRICT_UPDATE
 
     name: Name | None = None
     description: Description | None = None
@@ -103,6 +156,3 @@ class ClassPublic(BaseModel):
     description: str | None
     created_at: str = Field(description="UTC ISO 8601 with milliseconds.")
 
-
-# Fields of an update body that may be null; null in any other field is an error.
-NULLABLE_UPDATE_FIELDS = frozenset({"external_id", "description"})

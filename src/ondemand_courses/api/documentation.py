@@ -125,6 +125,33 @@ def response_headers(status: str) -> dict[str, Any]:
     return headers
 
 
+# Operations whose answer names a new resource, and the operations that take its id, as
+# OpenAPI links: clients and fuzzers follow them to reach the resource.
+_LINKS = {
+    "createCourse": ("course_id", ("getCourse", "updateCourse", "deleteCourse")),
+    "createClass": ("class_id", ("getClass", "updateClass", "deleteClass")),
+}
+
+
+def _add_links(operation: dict[str, Any]) -> None:
+    found = _LINKS.get(operation.get("operationId", ""))
+    if found is None:
+        return
+    parameter, targets = found
+    links: dict[str, Any] = {
+        target: {"operationId": target, "parameters": {parameter: "$response.body#/data/id"}}
+        for target in targets
+    }
+    if operation["operationId"] == "createClass":
+        links["createCourse"] = {
+            "operationId": "createCourse",
+            "requestBody": {"name": "Course on the new class",
+                            "class_id": "$response.body#/data/id", "days_limit": 5,
+                            "activity_hours_limit": 10, "status": "online"},
+        }
+    operation["responses"]["200"]["links"] = links
+
+
 def json_body(model: type[BaseModel]) -> dict[str, Any]:
     """Describe a JSON request body that the handler reads itself."""
     return {
@@ -151,6 +178,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     }
     for path, operations in document.get("paths", {}).items():
         for operation in operations.values():
+            _add_links(operation)
             for status, response in operation.get("responses", {}).items():
                 response["headers"] = response_headers(status)
             if path.endswith("/health"):
