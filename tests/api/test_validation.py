@@ -57,9 +57,8 @@ def test_invalid_course_field_is_named(
 
 def test_whole_number_with_fraction_is_integer(api: httpx.Client, class_id: str) -> None:
     # JSON Schema, which the OpenAPI document uses, counts 5.0 as the integer 5.
-    response = api.post("/ondemand", content=(
-        '{"name": "Lab", "class_id": "%s", "days_limit": 5.0, "activity_hours_limit": 1e1,'
-        ' "status": "online"}' % class_id), headers={"Content-Type": "application/json"})
+    response = api.post("/ondemand", json=course_body(
+        class_id, days_limit=5.0, activity_hours_limit=10.0))
 
     assert response.status_code == 200
     assert response.json()["data"]["days_limit"] == 5
