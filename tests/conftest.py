@@ -64,7 +64,7 @@ def start_server(database_url: str, **settings_values: object) -> Iterator[LiveS
     migrate(database)
     clock = ManualClock(CLOCK_START_MS)
     app = create_app(settings, clock=clock, database=database)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off",
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on",
                             **server_options(settings))
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

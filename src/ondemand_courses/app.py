@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -35,7 +37,18 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
         database = Database(settings.database_url)
         migrate(database)
 
+    limiter = None
+    if settings.rate_limit_per_minute > 0:
+        limiter = RateLimiter(settings.rate_limit_per_minute, counter_store(settings), clock)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if limiter is not None:
+            await limiter.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="On-Demand Courses API",
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
@@ -55,8 +68,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     install_error_handlers(app)
     # The last middleware added runs first: the request id and log line wrap everything.
     app.add_middleware(HeaderSizeLimitMiddleware, max_bytes=settings.max_header_bytes)
-    if settings.rate_limit_per_minute > 0:
-        limiter = RateLimiter(settings.rate_limit_per_minute, counter_store(settings), clock)
+    if limiter is not None:
         app.add_middleware(RateLimitMiddleware, limiter=limiter, services=app.state.services,
                            path_prefix=API_PREFIX)
     app.add_middleware(RequestContextMiddleware)

@@ -54,6 +54,10 @@ class CounterStore(Protocol):
         """Add one request of ``caller`` in ``window`` and return the window's count."""
         ...
 
+    async def close(self) -> None:
+        """Release the store's connections."""
+        ...
+
 
 class MemoryCounterStore:
     """Counts in this process only: each worker process has its own limit."""
@@ -69,6 +73,9 @@ class MemoryCounterStore:
         count = self._counts.get(caller, 0) + 1
         self._counts[caller] = count
         return count
+
+    async def close(self) -> None:
+        self._counts.clear()
 
 
 class RedisCounterStore:
@@ -122,6 +129,9 @@ class RateLimiter:
             retry_after = max(1, math.ceil((reset_at * 1000 - now_ms) / 1000))
         return RateLimitState(limit=self.limit, remaining=max(0, self.limit - count),
                               reset_at=reset_at, retry_after=retry_after)
+
+    async def close(self) -> None:
+        await self._store.close()
 
     def _warn_store_failure(self, error: Exception) -> None:
         self._failures_since_warning += 1
