@@ -90,10 +90,15 @@ def counter_store(settings: Settings) -> CounterStore:
 def server_options(settings: Settings) -> dict[str, Any]:
     """Return the options of the ASGI server (uvicorn) that the limits depend on.
 
-    uvicorn's h11 parser buffers at most ``h11_max_incomplete_event_size`` bytes of a
-    request line and headers and then closes with 400; its httptools parser has no such
-    bound (uvicorn 0.30 to 0.55). Twice the header limit leaves room for the application
-    to answer requests just over the limit with its 431 envelope.
+    uvicorn's h11 parser stops buffering an incomplete request line and headers past
+    ``h11_max_incomplete_event_size`` bytes and answers 400; its httptools parser, the
+    default when installed, has no such bound (checked on uvicorn 0.55). Twice the header
+    limit leaves room for the application to answer requests just over the limit with
+    its 431 envelope.
+
+    uvicorn has no timeout for a request head that arrives slowly; such a connection
+    holds a socket and a little memory but no worker, because requests are served by
+    one event loop. ``timeout_keep_alive`` (5 seconds) closes idle connections.
     """
     return {
         "http": "h11",
