@@ -1,8 +1,8 @@
 """The log check of a test run: no API key and no email may reach a log line.
 
-Every log record of the run goes to one file. Tests record each API key they create;
-when the run ends, the file is searched for those keys, for anything shaped like an
-API key (``odc_`` and 43 base64url characters) and for anything shaped like an email.
+Every log record of the server goes to one file, and tests record each API key they
+create. When the run ends, the file is searched for those keys, for anything shaped like
+an API key (``odc_`` and 43 base64url characters) and for anything shaped like an email.
 """
 
 from __future__ import annotations

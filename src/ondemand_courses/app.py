@@ -91,7 +91,7 @@ def server_options(settings: Settings) -> dict[str, Any]:
     """Return the options of the ASGI server (uvicorn) that the limits depend on.
 
     uvicorn's h11 parser stops buffering an incomplete request line and headers past
-    ``h11_max_incomplete_event_size`` bytes and answers 400; its httptools parser, the
+    ``h11_max_incomplete_event_size`` bytes and responds with 400; its httptools parser, the
     default when installed, has no such bound (checked on uvicorn 0.55). Twice the header
     limit leaves room for the application to answer requests just over the limit with
     its 431 envelope.

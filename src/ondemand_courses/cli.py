@@ -10,7 +10,6 @@ import click
 import uvicorn
 from pydantic import ValidationError
 
-from ondemand_courses.app import server_options
 from ondemand_courses.clock import SystemClock, format_timestamp
 from ondemand_courses.logs import configure_logging
 from ondemand_courses.services.organizations import NewCredentials, OrganizationService
@@ -93,6 +92,9 @@ def serve(**flags: Any) -> None:
         click.echo(f"Created the first organization, '{first.name}'.")
         _print_credentials(first, base_url)
     click.echo(f"Serving the On-Demand Courses API at {base_url}/api/v1", err=True)
+    # Imported here so that the organization commands start without loading the web stack.
+    from ondemand_courses.app import server_options
+
     uvicorn.run(
         "ondemand_courses.app:create_served_app",
         factory=True,

@@ -2,7 +2,7 @@
 
 Each caller (an organization, or a client address) may make ``limit`` requests in each
 minute of the clock, counted from the start of that minute. A fixed window lets a caller
-send up to twice the limit across a minute boundary; in exchange each count is one
+send up to twice the limit across a minute boundary. In exchange, each count is one
 atomic increment, in memory or in Redis.
 """
 
@@ -29,7 +29,7 @@ _WARNING_INTERVAL_SECONDS = 60.0
 
 @dataclass(frozen=True)
 class RateLimitState:
-    """Where a caller stands after counting one request."""
+    """The state of a caller's count after one more request."""
 
     limit: int
     remaining: int

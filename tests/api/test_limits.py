@@ -24,7 +24,7 @@ def strict_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServ
 
 
 def exchange(server: LiveServer, request: bytes) -> tuple[int, bytes]:
-    """Send raw bytes on a new connection; return the status and body of the answer."""
+    """Send raw bytes on a new connection and return the status and body of the response."""
     port = int(server.url.rsplit(":", 1)[1])
     with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
         connection.sendall(request)
@@ -64,7 +64,7 @@ def test_headers_over_limit_are_431(strict_server: LiveServer) -> None:
 
 def test_headers_far_over_limit_are_cut_by_server(strict_server: LiveServer) -> None:
     # Once an incomplete request head passes twice the limit, the ASGI server stops
-    # buffering it and answers 400 itself, before the application sees the request.
+    # buffering it and responds with 400 itself, before the application sees the request.
     unfinished = health_request(4 * MAX_HEADER_BYTES).removesuffix(b"\r\n\r\n")
 
     status, body = exchange(strict_server, unfinished)

@@ -125,7 +125,7 @@ def response_headers(status: str) -> dict[str, Any]:
     return headers
 
 
-# Operations whose answer names a new resource, and the operations that take its id, as
+# Operations whose response names a new resource, and the operations that take its id, as
 # OpenAPI links: clients and fuzzers follow them to reach the resource.
 _LINKS = {
     "createCourse": ("course_id", ("getCourse", "updateCourse", "deleteCourse")),

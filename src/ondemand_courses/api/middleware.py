@@ -40,8 +40,8 @@ class RequestContextMiddleware:
     unhandled exception into a 500 envelope whose message carries that id.
 
     The log line has the fields request_id, org_id, method, route, status and
-    duration_ms; it never has the query string or any header, which can carry an email
-    filter or credentials. The traceback is logged here, once; the exception is not
+    duration_ms. It leaves out the query string and the headers, because they can carry
+    an email filter or credentials. The traceback is logged here, once; the exception is not
     re-raised, so the ASGI server does not log it a second time.
     """
 
@@ -99,7 +99,7 @@ class RequestContextMiddleware:
 
 
 class HeaderSizeLimitMiddleware:
-    """Answer ``431 RequestHeaderFieldsTooLarge`` when the request line and headers
+    """Respond with ``431 RequestHeaderFieldsTooLarge`` when the request line and headers
     together are larger than ``max_bytes``.
 
     The ASGI server bounds what it buffers before the application sees a request (see

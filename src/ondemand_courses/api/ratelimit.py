@@ -25,7 +25,7 @@ def caller_of(scope: Scope, services: Services) -> str:
 
 
 class RateLimitMiddleware:
-    """Count every request under ``path_prefix`` and answer 429 past the limit.
+    """Count every request under ``path_prefix`` and respond with 429 past the limit.
 
     Each response under the prefix carries ``X-RateLimit-Limit``, ``X-RateLimit-Remaining``
     and ``X-RateLimit-Reset`` (epoch seconds), unless the counter store failed.
