@@ -17,11 +17,12 @@ import httpx
 import pytest
 import uvicorn
 
-from ondemand_courses.app import create_app
+from ondemand_courses.app import create_app, server_options
 from ondemand_courses.clock import ManualClock
 from ondemand_courses.services.organizations import NewCredentials
 from ondemand_courses.settings import Settings
 from ondemand_courses.store.database import Database, migrate
+from tests import logcheck
 
 # 2026-01-01T00:00:00.000Z, where every test server's clock starts.
 CLOCK_START_MS = 1_767_225_600_000
@@ -45,6 +46,7 @@ class LiveServer:
     def create_organization(self, name: str = "Test organization") -> NewCredentials:
         services = self.app_state.services  # type: ignore[attr-defined]
         credentials: NewCredentials = services.organizations.create(name)
+        logcheck.record_secret(credentials.api_key)
         return credentials
 
     def client(self, credentials: NewCredentials | None = None) -> httpx.Client:
@@ -62,8 +64,8 @@ def start_server(database_url: str, **settings_values: object) -> Iterator[LiveS
     migrate(database)
     clock = ManualClock(CLOCK_START_MS)
     app = create_app(settings, clock=clock, database=database)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                            access_log=False, lifespan="off")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on",
+                            **server_options(settings))
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -79,6 +81,26 @@ def start_server(database_url: str, **settings_values: object) -> Iterator[LiveS
         server.should_exit = True
         thread.join(timeout=10)
         database.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Write every log record of the run to one file, which ``logcheck`` searches for
+    leaked API keys and emails when the run ends."""
+    path = tmp_path_factory.getbasetemp() / "server.log"
+    with logcheck.capture_logs(path):
+        yield path
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    leaks = logcheck.find_leaks()
+    if leaks:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("Secrets found in the server logs of this run:", red=True)
+            for leak in leaks:
+                reporter.write_line(f"  {leak}", red=True)
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ondemand_courses.clock import SystemClock
+from ondemand_courses.services.organizations import OrganizationService
+from ondemand_courses.store.database import Database
+from tests import logcheck
 from tests.conftest import free_port
 
 ONDEMAND = [sys.executable, "-m", "ondemand_courses"]
@@ -53,13 +57,14 @@ def test_first_start_prints_credentials_once(tmp_path: Path) -> None:
     database_url = f"sqlite:///{tmp_path}/first.db"
     port = free_port()
 
-    first_out, _ = serve_until_healthy(database_url, port)
-    second_out, _ = serve_until_healthy(database_url, port)
+    first_out, first_log = serve_until_healthy(database_url, port)
+    second_out, second_log = serve_until_healthy(database_url, port)
 
     org_id = re.search(r"^ORG_ID=(\w{17})$", first_out, re.MULTILINE)
     api_key = re.search(r"^API_KEY=(odc_\S+)$", first_out, re.MULTILINE)
     assert org_id is not None
     assert api_key is not None
+    assert api_key[1] not in first_log + second_log
     assert f'curl -H "Authorization: Bearer {org_id[1]}:{api_key[1]}" ' in first_out
     assert "ORG_ID" not in second_out
     assert "API_KEY" not in second_out
@@ -98,3 +103,67 @@ def test_help_lists_commands(command: list[str]) -> None:
 
     assert result.returncode == 0
     assert "Usage: python -m ondemand_courses" in result.stdout
+
+
+def create_organization(database_url: str, name: str) -> dict[str, str]:
+    result = run_cli("org", "create", name, "--json", "--database-url", database_url)
+    assert result.returncode == 0, result.stderr
+    created: dict[str, str] = json.loads(result.stdout)
+    logcheck.record_secret(created["api_key"])
+    return created
+
+
+def authenticates(database_url: str, org_id: str, api_key: str) -> bool:
+    database = Database(database_url)
+    try:
+        return OrganizationService(database, SystemClock()).authenticate(org_id, api_key)
+    finally:
+        database.dispose()
+
+
+def test_rotate_key_revokes_old_key(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path}/orgs.db"
+    created = create_organization(database_url, "Acme Training")
+
+    result = run_cli("org", "rotate-key", created["org_id"], "--json",
+                     "--database-url", database_url)
+
+    assert result.returncode == 0, result.stderr
+    rotated = json.loads(result.stdout)
+    logcheck.record_secret(rotated["api_key"])
+    assert rotated["org_id"] == created["org_id"]
+    assert rotated["api_key"].startswith("odc_")
+    assert rotated["api_key"] != created["api_key"]
+    assert not authenticates(database_url, created["org_id"], created["api_key"])
+    assert authenticates(database_url, created["org_id"], rotated["api_key"])
+
+
+def test_rotate_key_of_unknown_organization_fails(tmp_path: Path) -> None:
+    result = run_cli("org", "rotate-key", "hd3ALTaLAbhfzmBbf",
+                     "--database-url", f"sqlite:///{tmp_path}/orgs.db")
+
+    assert result.returncode == 1
+    assert result.stderr == ("Error: No organization has the id 'hd3ALTaLAbhfzmBbf'; "
+                             "`ondemand org list` shows them.\n")
+
+
+def test_org_list_shows_no_keys(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path}/orgs.db"
+    first = create_organization(database_url, "Acme Training")
+    second = create_organization(database_url, "Beta Labs")
+
+    listed = run_cli("org", "list", "--json", "--database-url", database_url)
+    text = run_cli("org", "list", "--database-url", database_url)
+
+    assert listed.returncode == 0, listed.stderr
+    organizations = json.loads(listed.stdout)
+    assert [(entry["id"], entry["name"]) for entry in organizations] == [
+        (first["org_id"], "Acme Training"), (second["org_id"], "Beta Labs")]
+    assert [set(entry) for entry in organizations] == [{"id", "name", "created_at"}] * 2
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z",
+                        organizations[0]["created_at"])
+    assert text.stdout.splitlines() == [
+        f"{entry['id']}  {entry['created_at']}  {entry['name']}" for entry in organizations]
+    for output in (listed.stdout, text.stdout):
+        assert "odc_" not in output
+        assert first["api_key"] not in output

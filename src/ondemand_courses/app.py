@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -9,13 +11,20 @@ from starlette.staticfiles import StaticFiles
 
 from ondemand_courses.api.documentation import build_openapi
 from ondemand_courses.api.errors import index_route_methods, install_error_handlers
-from ondemand_courses.api.middleware import RequestContextMiddleware
+from ondemand_courses.api.middleware import HeaderSizeLimitMiddleware, RequestContextMiddleware
+from ondemand_courses.api.ratelimit import RateLimitMiddleware
 from ondemand_courses.api.routes import classes, courses, enrollments, health
 from ondemand_courses.clock import Clock, SystemClock
 from ondemand_courses.learner import routes as learner
 from ondemand_courses.learner.limiter import WrongTokenLimiter
 from ondemand_courses.learner.pages import STATIC_DIRECTORY, install_learner_error_pages
 from ondemand_courses.logs import configure_logging
+from ondemand_courses.ratelimit import (
+    CounterStore,
+    MemoryCounterStore,
+    RateLimiter,
+    RedisCounterStore,
+)
 from ondemand_courses.services import Services
 from ondemand_courses.settings import Settings
 from ondemand_courses.store.database import Database, migrate
@@ -32,7 +41,18 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
         database = Database(settings.database_url)
         migrate(database)
 
+    limiter = None
+    if settings.rate_limit_per_minute > 0:
+        limiter = RateLimiter(settings.rate_limit_per_minute, counter_store(settings), clock)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if limiter is not None:
+            await limiter.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="On-Demand Courses API",
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
@@ -55,6 +75,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     app.include_router(learner.router)
     app.mount("/training/static", StaticFiles(directory=STATIC_DIRECTORY), name="learner-static")
     install_learner_error_pages(app)
+
+    # The last middleware added runs first: the request id and log line wrap everything.
+    app.add_middleware(HeaderSizeLimitMiddleware, max_bytes=settings.max_header_bytes)
+    if limiter is not None:
+        app.add_middleware(RateLimitMiddleware, limiter=limiter, services=app.state.services,
+                           path_prefix=API_PREFIX)
     app.add_middleware(RequestContextMiddleware)
 
     def openapi() -> dict[str, Any]:
@@ -62,6 +88,35 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented override
     return app
+
+
+def counter_store(settings: Settings) -> CounterStore:
+    """Return where rate-limit counts live: Redis when configured, else this process."""
+    if settings.redis_url is None:
+        return MemoryCounterStore()
+    return RedisCounterStore(settings.redis_url, settings.redis_key_prefix)
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """Return the options of the ASGI server (uvicorn) that the limits depend on.
+
+    uvicorn's h11 parser stops buffering an incomplete request line and headers past
+    ``h11_max_incomplete_event_size`` bytes and responds with 400; its httptools parser, the
+    default when installed, has no such bound (checked on uvicorn 0.55). Twice the header
+    limit leaves room for the application to answer requests just over the limit with
+    its 431 envelope.
+
+    uvicorn has no timeout for a request head that arrives slowly; such a connection
+    holds a socket and a little memory but no worker, because requests are served by
+    one event loop. ``timeout_keep_alive`` (5 seconds) closes idle connections.
+    """
+    return {
+        "http": "h11",
+        "h11_max_incomplete_event_size": 2 * settings.max_header_bytes,
+        "log_config": None,
+        "access_log": False,
+        "server_header": False,
+    }
 
 
 def create_served_app() -> FastAPI:

@@ -10,7 +10,7 @@ import click
 import uvicorn
 from pydantic import ValidationError
 
-from ondemand_courses.clock import SystemClock
+from ondemand_courses.clock import SystemClock, format_timestamp
 from ondemand_courses.logs import configure_logging
 from ondemand_courses.services.organizations import NewCredentials, OrganizationService
 from ondemand_courses.settings import Settings
@@ -92,15 +92,16 @@ def serve(**flags: Any) -> None:
         click.echo(f"Created the first organization, '{first.name}'.")
         _print_credentials(first, base_url)
     click.echo(f"Serving the On-Demand Courses API at {base_url}/api/v1", err=True)
+    # Imported here so that the organization commands start without loading the web stack.
+    from ondemand_courses.app import server_options
+
     uvicorn.run(
         "ondemand_courses.app:create_served_app",
         factory=True,
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
-        log_config=None,
-        access_log=False,
-        server_header=False,
+        **server_options(settings),
     )
 
 
@@ -128,6 +129,49 @@ def create_organization(name: str, as_json: bool, database_url: str | None) -> N
     base_url = settings.public_url or f"http://{settings.host}:{settings.port}"
     click.echo(f"Created organization '{credentials.name}'.")
     _print_credentials(credentials, base_url)
+
+
+@org.command("rotate-key")
+@click.argument("org_id")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--database-url", help="Overrides ONDEMAND_DATABASE_URL.")
+def rotate_key(org_id: str, as_json: bool, database_url: str | None) -> None:
+    """Give organization ORG_ID a new API key; the old key stops working at once."""
+    settings = _load_settings(database_url=database_url)
+    database = _open_database(settings)
+    credentials = OrganizationService(database, SystemClock()).rotate_key(org_id)
+    database.dispose()
+    if credentials is None:
+        raise click.ClickException(
+            f"No organization has the id '{org_id}'; `ondemand org list` shows them.")
+    if as_json:
+        click.echo(json.dumps({"org_id": credentials.org_id, "api_key": credentials.api_key}))
+        return
+    base_url = settings.public_url or f"http://{settings.host}:{settings.port}"
+    click.echo(f"Rotated the API key of organization '{credentials.name}'; "
+               "the old key no longer works.")
+    _print_credentials(credentials, base_url)
+
+
+@org.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+@click.option("--database-url", help="Overrides ONDEMAND_DATABASE_URL.")
+def list_organizations(as_json: bool, database_url: str | None) -> None:
+    """List organizations, oldest first: id, creation time and name (never keys)."""
+    settings = _load_settings(database_url=database_url)
+    database = _open_database(settings)
+    organizations = OrganizationService(database, SystemClock()).list()
+    database.dispose()
+    shown = [
+        {"id": organization.id, "name": organization.name,
+         "created_at": format_timestamp(organization.created_at)}
+        for organization in organizations
+    ]
+    if as_json:
+        click.echo(json.dumps(shown))
+        return
+    for entry in shown:
+        click.echo(f"{entry['id']}  {entry['created_at']}  {entry['name']}")
 
 
 if __name__ == "__main__":

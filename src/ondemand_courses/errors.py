@@ -13,10 +13,12 @@ handler in ``api.errors`` turns them into responses.
     │   ClassInUse, EnrollmentAlreadyExists,
     │   EnrollmentNotInEnrolledState,
     │   InvalidStatusTransition            409
+    ├── RequestTimeout                     408
     ├── PayloadTooLarge                    413
     ├── UnsupportedMediaType               415
     ├── RequestValidationError             422
     ├── TooManyRequests                    429
+    ├── RequestHeaderFieldsTooLarge        431
     └── InternalServerError                500
 """
 
@@ -133,6 +135,11 @@ class InvalidStatusTransition(ApiError):
     default_message = "The enrollment cannot move to that status."
 
 
+class RequestTimeout(ApiError):
+    status_code = 408
+    default_message = "The request body did not arrive in time; send it again."
+
+
 class PayloadTooLarge(ApiError):
     status_code = 413
     default_message = "The request body is too large."
@@ -163,6 +170,11 @@ class TooManyRequests(ApiError):
     def __init__(self, retry_after_seconds: int, message: str | None = None) -> None:
         self.retry_after_seconds = retry_after_seconds
         super().__init__(message)
+
+
+class RequestHeaderFieldsTooLarge(ApiError):
+    status_code = 431
+    default_message = "The request headers are too large."
 
 
 class InternalServerError(ApiError):

@@ -7,21 +7,28 @@ import logging
 import sys
 from datetime import UTC, datetime
 
+# Attributes every LogRecord has; any other attribute came from ``extra=`` and is a field.
+_RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message and any traceback."""
+    """One JSON object per line: time, level, logger, message, the fields passed with
+    ``extra=`` (such as the request log line's request_id and route) and any traceback."""
 
     def format(self, record: logging.LogRecord) -> str:
         moment = datetime.fromtimestamp(record.created, tz=UTC)
-        entry = {
+        entry: dict[str, object] = {
             "time": moment.isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
         }
+        for name, value in vars(record).items():
+            if name not in _RECORD_ATTRIBUTES and name not in entry:
+                entry[name] = value
         if record.exc_info:
             entry["traceback"] = self.formatException(record.exc_info)
-        return json.dumps(entry)
+        return json.dumps(entry, default=str)
 
 
 def configure_logging(level: str = "info", log_format: str = "text") -> None:

@@ -80,7 +80,7 @@ def test_enroll_same_email_twice_is_refused(api: httpx.Client,
 
 @pytest.mark.parametrize("email", [
     "", "ada", "ada@", "@example.com", "ada@example", "ada example@example.com",
-    "ada@@example.com", ".ada@example.com", "a..b@example.com", "ada@-example.com",
+    "ada@@example.com", ".ada@example.com", "ada.@example.com", "ada@-example.com",
     "a" * 65 + "@example.com", "ada@" + "e" * 250 + ".com",
 ])
 def test_enroll_invalid_email_is_rejected(api: httpx.Client, course: dict[str, Any],

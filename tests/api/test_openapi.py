@@ -40,7 +40,8 @@ def test_openapi_describes_course_body_and_auth(anonymous: httpx.Client) -> None
                                   "status"]
     assert schema["additionalProperties"] is False
     assert create["security"] == [{"bearerAuth": []}]
-    assert set(create["responses"]) == {"200", "401", "404", "413", "415", "422", "429", "500"}
+    assert set(create["responses"]) == {"200", "401", "404", "408", "413", "415", "422", "429",
+                                      "431", "500"}
     assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 
 
@@ -49,3 +50,25 @@ def test_docs_page_is_served(anonymous: httpx.Client) -> None:
 
     assert response.status_code == 200
     assert "/api/v1/openapi.json" in response.text
+
+
+def test_openapi_documents_limit_headers(anonymous: httpx.Client) -> None:
+    document = anonymous.get("/openapi.json").json()
+    responses = document["paths"]["/api/v1/classes"]["post"]["responses"]
+
+    assert set(responses["200"]["headers"]) == {
+        "X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"}
+    assert responses["429"]["headers"]["Retry-After"]["required"] is True
+    assert responses["401"]["headers"]["WWW-Authenticate"]["required"] is True
+    assert responses["408"]["description"] == "RequestTimeout"
+    assert responses["431"]["description"] == "RequestHeaderFieldsTooLarge"
+
+
+def test_openapi_update_fields_are_not_nullable(anonymous: httpx.Client) -> None:
+    document = anonymous.get("/openapi.json").json()
+    update = document["paths"]["/api/v1/ondemand/{course_id}"]["patch"]
+    properties = update["requestBody"]["content"]["application/json"]["schema"]["properties"]
+
+    assert properties["days_limit"] == {"type": "integer", "minimum": 1, "maximum": 3650,
+                                        "title": "Days Limit"}
+    assert {"type": "null"} in properties["external_id"]["anyOf"]

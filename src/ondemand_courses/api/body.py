@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 from typing import TypeVar
 
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
+from starlette.requests import ClientDisconnect
 
 from ondemand_courses.api.context import get_settings
 from ondemand_courses.errors import (
     FieldError,
     PayloadTooLarge,
+    RequestTimeout,
     RequestValidationError,
     UnsupportedMediaType,
 )
 from ondemand_courses.schemas import NULLABLE_UPDATE_FIELDS, SERVER_OWNED_FIELDS
 
 Model = TypeVar("Model", bound=BaseModel)
+
+# Deepest nesting of arrays and objects a body may have; the body object itself is level 1.
+# No valid body nests deeper than 2, so this bound only stops hostile input early.
+MAX_JSON_DEPTH = 32
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_JSON_BRACKETS = re.compile(rb"[\[\]{}]")
 
 _WHOLE_BODY_MESSAGES = {
     "json_invalid": "Body is not valid JSON",
@@ -32,21 +43,50 @@ def is_json_media_type(content_type: str) -> bool:
     )
 
 
-async def read_body_bytes(request: Request, max_bytes: int) -> bytes:
-    """Read the body, raising PayloadTooLarge as soon as it passes ``max_bytes``."""
+async def read_body_bytes(request: Request, max_bytes: int, timeout_seconds: float) -> bytes:
+    """Read the body, raising PayloadTooLarge as soon as it passes ``max_bytes``, and
+    RequestTimeout when no part of it arrives for ``timeout_seconds``."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
         raise PayloadTooLarge(f"The request body is larger than the limit of {max_bytes} bytes.")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    more_body = True
+    while more_body:
+        try:
+            message = await asyncio.wait_for(request.receive(), timeout_seconds)
+        except TimeoutError:
+            raise RequestTimeout(
+                f"No part of the request body arrived for {timeout_seconds:g} seconds; "
+                "send the whole body at once."
+            ) from None
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        chunk: bytes = message.get("body", b"")
         size += len(chunk)
         if size > max_bytes:
             raise PayloadTooLarge(
                 f"The request body is larger than the limit of {max_bytes} bytes."
             )
         chunks.append(chunk)
+        more_body = message.get("more_body", False)
     return b"".join(chunks)
+
+
+def nesting_depth(raw: bytes) -> int:
+    """Return how deeply the arrays and objects of a JSON text nest (0 for a scalar).
+
+    Brackets inside strings are skipped; unbalanced brackets are left for the parser.
+    """
+    structure = _JSON_STRING.sub(b"", raw)
+    depth = deepest = 0
+    for bracket in _JSON_BRACKETS.findall(structure):
+        if bracket in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
 
 
 def field_errors(error: ValidationError) -> list[FieldError]:
@@ -73,7 +113,8 @@ async def read_json_body(request: Request, model: type[Model]) -> Model:
 
     Update models (every field optional) accept null only in ``NULLABLE_UPDATE_FIELDS``.
     """
-    raw = await read_body_bytes(request, get_settings(request).max_body_bytes)
+    settings = get_settings(request)
+    raw = await read_body_bytes(request, settings.max_body_bytes, settings.body_timeout_seconds)
     content_type = request.headers.get("content-type")
     if raw and content_type is not None and not is_json_media_type(content_type):
         raise UnsupportedMediaType(
@@ -83,6 +124,9 @@ async def read_json_body(request: Request, model: type[Model]) -> Model:
     if not raw.strip():
         missing = FieldError("body", "", "Body is missing: send a JSON object")
         raise RequestValidationError([missing])
+    if nesting_depth(raw) > MAX_JSON_DEPTH:
+        too_deep = FieldError("body", "", f"Body nests deeper than {MAX_JSON_DEPTH} levels")
+        raise RequestValidationError([too_deep])
     try:
         parsed = model.model_validate_json(raw)
     except ValidationError as error:

@@ -34,6 +34,8 @@ class RouteMethods:
 
     pattern: re.Pattern[str]
     methods: frozenset[str]
+    path: str
+    """The path template, such as ``/api/v1/ondemand/{course_id}``."""
 
 
 def index_route_methods(prefix: str, routers: Iterable[APIRouter]) -> list[RouteMethods]:
@@ -42,7 +44,8 @@ def index_route_methods(prefix: str, routers: Iterable[APIRouter]) -> list[Route
         for route in router.routes:
             if isinstance(route, APIRoute):
                 pattern, _, _ = compile_path(prefix + route.path)
-                index.append(RouteMethods(pattern, frozenset(route.methods or ())))
+                index.append(RouteMethods(pattern, frozenset(route.methods or ()),
+                                          prefix + route.path))
     return index
 
 

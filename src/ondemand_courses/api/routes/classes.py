@@ -46,7 +46,7 @@ async def list_classes(org_id: CurrentOrganization, services: AppServices,
 
 @router.post("", operation_id="createClass", response_model=None,
              openapi_extra=json_body(ClassCreate),
-             responses={200: {"model": ClassResponse}, **error_responses(413, 415, 422)})
+             responses={200: {"model": ClassResponse}, **error_responses(408, 413, 415, 422)})
 async def create_class(request: Request, org_id: CurrentOrganization,
                        services: AppServices) -> Response:
     body = await read_json_body(request, ClassCreate)
@@ -65,7 +65,8 @@ async def get_class(class_id: str, org_id: CurrentOrganization,
 
 @router.patch("/{class_id}", operation_id="updateClass", response_model=None,
               openapi_extra=json_body(ClassUpdate),
-              responses={200: {"model": ClassResponse}, **error_responses(404, 413, 415, 422)})
+              responses={200: {"model": ClassResponse},
+                         **error_responses(404, 408, 413, 415, 422)})
 async def update_class(class_id: str, request: Request, org_id: CurrentOrganization,
                        services: AppServices) -> Response:
     body = await read_json_body(request, ClassUpdate)

@@ -51,7 +51,8 @@ async def list_courses(org_id: CurrentOrganization, services: AppServices,
 
 @router.post("", operation_id="createCourse", response_model=None,
              openapi_extra=json_body(CourseCreate),
-             responses={200: {"model": CourseResponse}, **error_responses(404, 413, 415, 422)})
+             responses={200: {"model": CourseResponse},
+                         **error_responses(404, 408, 413, 415, 422)})
 async def create_course(request: Request, org_id: CurrentOrganization, services: AppServices,
                         base_url: PublicBaseUrl) -> Response:
     body = await read_json_body(request, CourseCreate)
@@ -71,7 +72,8 @@ async def get_course(course_id: str, org_id: CurrentOrganization, services: AppS
 
 @router.patch("/{course_id}", operation_id="updateCourse", response_model=None,
               openapi_extra=json_body(CourseUpdate),
-              responses={200: {"model": CourseResponse}, **error_responses(404, 413, 415, 422)})
+              responses={200: {"model": CourseResponse},
+                         **error_responses(404, 408, 413, 415, 422)})
 async def update_course(course_id: str, request: Request, org_id: CurrentOrganization,
                         services: AppServices, base_url: PublicBaseUrl) -> Response:
     """Change any subset of the course's writable fields."""

@@ -29,20 +29,24 @@ router = APIRouter(prefix="/ondemand/{course_id}/enrollments", tags=["enrollment
 
 _STATUSES: tuple[str, ...] = EnrollmentStatus.__args__  # type: ignore[attr-defined]  # a Literal
 
+_ONE_STATUS = rf"\s*(?:{'|'.join(_STATUSES)})\s*"
+_STATUS_LIST_PATTERN = rf"^{_ONE_STATUS}(?:,{_ONE_STATUS})*$"
+
 _FILTER_PARAMETERS: list[dict[str, Any]] = [
     {
         "name": "email",
         "in": "query",
         "required": False,
         "description": "Only the enrollment of this email, compared case-insensitively.",
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "pattern": r"\S"},
     },
     {
         "name": "status",
         "in": "query",
         "required": False,
         "description": "Only enrollments in one of these statuses, comma-separated.",
-        "schema": {"type": "string", "example": "started,paused"},
+        "schema": {"type": "string", "example": "started,paused",
+                   "pattern": _STATUS_LIST_PATTERN},
     },
 ]
 
