@@ -102,7 +102,8 @@ Email = Annotated[
     str,
     AfterValidator(clean_email),
     Field(description="An email address; compared case-insensitively.",
-          json_schema_extra={"pattern": rf"^\s*{EMAIL_PATTERN}\s*$", "maxLength": MAX_EMAIL_LENGTH}),
+          json_schema_extra={"pattern": rf"^\s*{EMAIL_PATTERN}\s*$",
+                             "maxLength": MAX_EMAIL_LENGTH}),
 ]
 
 _STRICT_INPUT = ConfigDict(strict=True, extra="forbid")
