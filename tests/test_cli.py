@@ -13,7 +13,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import inspect
 
+from ondemand_courses.store.database import Database, migrate
 from tests.conftest import free_port
 
 ONDEMAND = [sys.executable, "-m", "ondemand_courses"]
@@ -47,8 +49,7 @@ def serve_until_healthy(database_url: str, port: int) -> tuple[str, str]:
     return stdout, stderr
 
 
-def test_first_start_prints_credentials_once(tmp_path: Path) -> None:
-    database_url = f"sqlite:///{tmp_path}/first.db"
+def test_first_start_prints_credentials_once(database_url: str) -> None:
     port = free_port()
 
     first_out, _ = serve_until_healthy(database_url, port)
@@ -63,9 +64,9 @@ def test_first_start_prints_credentials_once(tmp_path: Path) -> None:
     assert "API_KEY" not in second_out
 
 
-def test_org_create_json_prints_one_object(tmp_path: Path) -> None:
+def test_org_create_json_prints_one_object(database_url: str) -> None:
     result = run_cli("org", "create", "Acme Training", "--json",
-                     env={"ONDEMAND_DATABASE_URL": f"sqlite:///{tmp_path}/orgs.db"})
+                     env={"ONDEMAND_DATABASE_URL": database_url})
 
     assert result.returncode == 0, result.stderr
     created = json.loads(result.stdout)
@@ -90,7 +91,49 @@ def test_serve_rejects_invalid_setting(tmp_path: Path) -> None:
     assert "ONDEMAND_WORKERS" in result.stderr
 
 
-@pytest.mark.parametrize("command", [["--help"], ["serve", "--help"], ["org", "--help"]])
+def test_db_upgrade_migrates_empty_database(database_url: str) -> None:
+    result = run_cli("db", "upgrade", "--database-url", database_url)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "The database schema is at revision 0001.\n"
+    database = Database(database_url)
+    assert set(inspect(database.engine).get_table_names()) == {
+        "alembic_version", "organizations", "classes", "courses", "enrollments",
+    }
+    database.dispose()
+
+
+def test_serve_refuses_newer_schema(database_url: str) -> None:
+    database = Database(database_url)
+    migrate(database)
+    with database.write() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    database.dispose()
+
+    result = run_cli("serve", "--port", str(free_port()), "--database-url", database_url)
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Error: The database is at schema revision 9999, which this version of "
+        "ondemand-courses does not know; upgrade the server.\n"
+    )
+
+
+def test_db_upgrade_reports_unreachable_database() -> None:
+    closed_port = free_port()
+    result = run_cli("db", "upgrade", "--database-url",
+                     f"postgresql://ondemand:secret@127.0.0.1:{closed_port}/ondemand")
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"Error: Cannot open the database postgresql://ondemand:***@127.0.0.1:{closed_port}"
+        "/ondemand: "
+    )
+    assert "secret" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["--help"], ["serve", "--help"], ["org", "--help"],
+                                     ["db", "upgrade", "--help"]])
 def test_help_lists_commands(command: list[str]) -> None:
     result = run_cli(*command)
 
