@@ -1,4 +1,4 @@
-"""Two transactions on one class, interleaved step by step on a real database.
+"""Two transactions racing for one rule, interleaved step by step on a real database.
 
 One transaction is held open on a connection of the test while a service call runs in
 a thread and waits for it. On PostgreSQL the test waits until that call is blocked by
@@ -23,8 +23,9 @@ from ondemand_courses.schemas import ClassCreate, CourseCreate
 from ondemand_courses.services import Services
 from ondemand_courses.store import classes as class_store
 from ondemand_courses.store import courses as course_store
+from ondemand_courses.store import organizations as organization_store
 from ondemand_courses.store.database import Database, migrate
-from ondemand_courses.store.records import CourseRecord
+from ondemand_courses.store.records import CourseRecord, OrganizationRecord
 from tests.conftest import CLOCK_START_MS
 
 
@@ -122,3 +123,22 @@ def test_course_create_racing_class_delete_is_class_not_found(database: Database
     assert services.courses.list(org_id, None).items == []
     with pytest.raises(ClassNotFound):
         services.classes.get(org_id, lab_class.id)
+
+
+def test_first_organization_racing_another_is_not_created(database: Database) -> None:
+    services = Services.build(database, ManualClock(CLOCK_START_MS))
+    first = OrganizationRecord(id=ids.new_id(), name="First", api_key_hash="0" * 64,
+                               created_at=CLOCK_START_MS)
+
+    def create_first_organization(holder: Connection) -> None:
+        organization_store.lock_organizations(holder)
+        organization_store.insert_organization(holder, first)
+
+    outcome = run_while_holding(
+        database,
+        create_first_organization,
+        lambda: services.organizations.create_first("Second"),
+    )
+
+    assert outcome is None
+    assert [organization.id for organization in services.organizations.list()] == [first.id]
