@@ -126,9 +126,10 @@ def test_db_upgrade_reports_unreachable_database() -> None:
 
     assert result.returncode == 1
     assert result.stderr.startswith(
-        f"Error: Cannot open the database postgresql://ondemand:***@127.0.0.1:{closed_port}"
+        f"Error: Failed to open the database postgresql://ondemand:***@127.0.0.1:{closed_port}"
         "/ondemand: "
     )
+    assert result.stderr.endswith("Check ONDEMAND_DATABASE_URL or --database-url.\n")
     assert "secret" not in result.stderr
 
 

@@ -48,7 +48,7 @@ class Ledger:
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     expected: dict[str, dict[str, Any]] = field(default_factory=dict)
-    gone: set[str] = field(default_factory=set)
+    deleted: set[str] = field(default_factory=set)
     # Acknowledgements of something that may succeed only once, by key.
     unique_acknowledgements: Counter[str] = field(default_factory=Counter)
     unexpected: list[str] = field(default_factory=list)
@@ -64,16 +64,16 @@ class Ledger:
 
     def expect(self, path: str, data: dict[str, Any]) -> None:
         with self.lock:
-            if path not in self.gone:
+            if path not in self.deleted:
                 self.expected[path] = data
 
-    def remove(self, path: str) -> None:
-        """Record that ``path`` and everything under it is gone."""
+    def record_deletion(self, path: str) -> None:
+        """Record that ``path`` and every path under it was deleted."""
         with self.lock:
-            self.gone.add(path)
+            self.deleted.add(path)
             for known in [known for known in self.expected if known.startswith(path + "/")]:
                 self.expected.pop(known)
-                self.gone.add(known)
+                self.deleted.add(known)
             self.expected.pop(path, None)
 
     def acknowledge_once(self, key: str) -> None:
@@ -85,9 +85,9 @@ class Ledger:
             return [path for path in self.expected if parent_path(path) == collection]
 
     def any_known(self, collection: str, rng: random.Random) -> str | None:
-        """Pick a path of the collection, expected or already gone, or None."""
+        """Pick a path of the collection, expected or already deleted, or None."""
         with self.lock:
-            known = [path for path in (*self.expected, *self.gone)
+            known = [path for path in (*self.expected, *self.deleted)
                      if parent_path(path) == collection]
         return rng.choice(sorted(known)) if known else None
 
@@ -134,7 +134,7 @@ def delete_class(writer: Writer, ledger: Ledger) -> None:
     response = writer.client.delete(path)
     outcome = ledger.outcome("delete class", response)
     if outcome is None or outcome == "ClassNotFound":
-        ledger.remove(path)
+        ledger.record_deletion(path)
     elif outcome != "ClassInUse":
         ledger.reject("delete class", response)
 
@@ -149,7 +149,7 @@ def create_course(writer: Writer, ledger: Ledger) -> None:
     response = writer.client.post("/ondemand", json=body)
     outcome = ledger.outcome("create course", response)
     if outcome == "ClassNotFound":
-        ledger.remove(class_path)
+        ledger.record_deletion(class_path)
         return
     if outcome is not None:
         ledger.reject("create course", response)
@@ -177,9 +177,9 @@ def update_course(writer: Writer, ledger: Ledger) -> None:
     if outcome is None:
         ledger.expect(f"/ondemand/{course_id}", response.json()["data"])
     elif outcome == "ClassNotFound" and "class_id" in body and class_path is not None:
-        ledger.remove(class_path)
+        ledger.record_deletion(class_path)
     elif outcome == "CourseNotFound":
-        ledger.remove(f"/ondemand/{course_id}")
+        ledger.record_deletion(f"/ondemand/{course_id}")
     else:
         ledger.reject("update course", response)
 
@@ -191,7 +191,7 @@ def delete_course(writer: Writer, ledger: Ledger) -> None:
     response = writer.client.delete(path)
     outcome = ledger.outcome("delete course", response)
     if outcome is None or outcome == "CourseNotFound":
-        ledger.remove(path)
+        ledger.record_deletion(path)
     else:
         ledger.reject("delete course", response)
 
@@ -243,7 +243,7 @@ def check_final_state(client: httpx.Client, ledger: Ledger) -> None:
         response = client.get(path)
         assert response.status_code == 200, f"{path}: {response.text}"
         assert response.json()["data"] == data, path
-    for path in ledger.gone:
+    for path in ledger.deleted:
         response = client.get(path)
         assert response.status_code == 404, f"{path}: {response.text}"
 

@@ -48,7 +48,8 @@ def _open_database(settings: Settings) -> Database:
     except OperationalError as error:
         shown_url = mask_url_password(settings.database_url)
         raise click.ClickException(
-            f"Cannot open the database {shown_url}: {error.orig}"
+            f"Failed to open the database {shown_url}: {error.orig}\n"
+            "Check ONDEMAND_DATABASE_URL or --database-url."
         ) from None
     return database
 

@@ -4,7 +4,7 @@ One transaction is held open on a connection of the test while a service call ru
 a thread and waits for it. On PostgreSQL the test waits until that call is blocked by
 the open transaction, so the service's check has already run against the old state and
 the database's constraint must decide. On SQLite the call waits for the write lock at
-BEGIN IMMEDIATE, and its check then sees the committed state.
+BEGIN IMMEDIATE, and its check then reads the committed state.
 """
 
 from __future__ import annotations
@@ -37,20 +37,25 @@ def database(database_url: str) -> Iterator[Database]:
     opened.dispose()
 
 
-def wait_until_blocked(database: Database, holder: Connection) -> None:
-    """Wait until some session waits for a lock that ``holder`` holds (PostgreSQL only)."""
+def wait_until_blocked(database: Database, holder: Connection,
+                       thread: threading.Thread) -> None:
+    """Wait until some session waits for a lock that ``holder`` has (PostgreSQL only)."""
     if database.is_sqlite:
         # SQLite cannot show who waits; the call then either waits for the write lock or
-        # runs after the commit, and both must give the same answer.
+        # runs after the commit, and both must give the same result.
         time.sleep(0.2)
         return
     holder_pid = holder.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
     with database.engine.connect() as observer:
-        for _ in range(500):
+        for _ in range(1000):
+            if not thread.is_alive():
+                raise AssertionError("the service call ended without waiting for the lock")
             blocked = observer.exec_driver_sql(
                 "SELECT count(*) FROM pg_stat_activity "
                 f"WHERE {int(holder_pid)} = ANY(pg_blocking_pids(pid))"
             ).scalar_one()
+            # pg_stat_activity keeps one snapshot per transaction, so end it to poll again.
+            observer.rollback()
             if blocked:
                 return
             time.sleep(0.01)
@@ -77,7 +82,7 @@ def run_while_holding(database: Database, hold: Callable[[Connection], None],
     with database.write() as holder:
         hold(holder)
         thread.start()
-        wait_until_blocked(database, holder)
+        wait_until_blocked(database, holder, thread)
     thread.join(timeout=30)
     assert not thread.is_alive()
     return outcome[0]
@@ -89,7 +94,7 @@ def new_course(class_id: str) -> CourseRecord:
                         status="online")
 
 
-def test_class_delete_racing_course_insert_is_class_in_use(database: Database) -> None:
+def test_class_delete_racing_course_insert(database: Database) -> None:
     services = Services.build(database, ManualClock(CLOCK_START_MS))
     org_id = services.organizations.create("Racing organization").org_id
     lab_class = services.classes.create(org_id, ClassCreate(name="Lab"))
@@ -106,7 +111,7 @@ def test_class_delete_racing_course_insert_is_class_in_use(database: Database) -
     assert services.courses.get(org_id, course.id) == course
 
 
-def test_course_create_racing_class_delete_is_class_not_found(database: Database) -> None:
+def test_course_create_racing_class_delete(database: Database) -> None:
     services = Services.build(database, ManualClock(CLOCK_START_MS))
     org_id = services.organizations.create("Racing organization").org_id
     lab_class = services.classes.create(org_id, ClassCreate(name="Lab"))
@@ -125,7 +130,7 @@ def test_course_create_racing_class_delete_is_class_not_found(database: Database
         services.classes.get(org_id, lab_class.id)
 
 
-def test_first_organization_racing_another_is_not_created(database: Database) -> None:
+def test_first_organization_created_once(database: Database) -> None:
     services = Services.build(database, ManualClock(CLOCK_START_MS))
     first = OrganizationRecord(id=ids.new_id(), name="First", api_key_hash="0" * 64,
                                created_at=CLOCK_START_MS)

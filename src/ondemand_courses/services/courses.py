@@ -23,7 +23,7 @@ from ondemand_courses.store.records import CourseRecord
 def _class_must_exist() -> Iterator[None]:
     """Report a class deleted by a concurrent transaction as ClassNotFound.
 
-    The class lookup before the write sees the class, but on PostgreSQL another
+    The class lookup before the write finds the class, but on PostgreSQL another
     transaction can delete it before this one commits; the foreign key then fails.
     """
     try:

@@ -93,7 +93,7 @@ def _alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str | None:
-    """Return the newest schema revision that this version of the code knows."""
+    """Return the newest schema revision among the migrations of this version."""
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
