@@ -2,6 +2,8 @@
 
 The server runs in a thread of the test process, so that tests can move its clock.
 Each test gets a new organization, which sees nothing of any other test's data.
+Every test that uses a database runs on SQLite, and on PostgreSQL as well when
+``ONDEMAND_TEST_POSTGRES_URL`` is set (see ``tests.databases``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ondemand_courses.services.organizations import NewCredentials
 from ondemand_courses.settings import Settings
 from ondemand_courses.store.database import Database, migrate
 from tests import logcheck
+from tests.databases import BACKENDS, isolated_database_url
 
 # 2026-01-01T00:00:00.000Z, where every test server's clock starts.
 CLOCK_START_MS = 1_767_225_600_000
@@ -103,10 +106,24 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                 reporter.write_line(f"  {leak}", red=True)
 
 
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend a test runs on: ``sqlite``, or ``postgresql`` when configured."""
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of a new, empty database of the test's own."""
+    with isolated_database_url(backend, tmp_path) as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    path: Path = tmp_path_factory.mktemp("db") / "ondemand.db"
-    yield from start_server(f"sqlite:///{path}")
+def server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with isolated_database_url(backend, tmp_path_factory.mktemp("db")) as url:
+        yield from start_server(url)
 
 
 @pytest.fixture

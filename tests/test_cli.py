@@ -13,10 +13,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import inspect
 
 from ondemand_courses.clock import SystemClock
 from ondemand_courses.services.organizations import OrganizationService
-from ondemand_courses.store.database import Database
+from ondemand_courses.store.database import Database, migrate
 from tests import logcheck
 from tests.conftest import free_port
 
@@ -53,8 +54,7 @@ def serve_until_healthy(database_url: str, port: int) -> tuple[str, str]:
     return stdout, stderr
 
 
-def test_first_start_prints_credentials_once(tmp_path: Path) -> None:
-    database_url = f"sqlite:///{tmp_path}/first.db"
+def test_first_start_prints_credentials_once(database_url: str) -> None:
     port = free_port()
 
     first_out, first_log = serve_until_healthy(database_url, port)
@@ -70,9 +70,9 @@ def test_first_start_prints_credentials_once(tmp_path: Path) -> None:
     assert "API_KEY" not in second_out
 
 
-def test_org_create_json_prints_one_object(tmp_path: Path) -> None:
+def test_org_create_json_prints_one_object(database_url: str) -> None:
     result = run_cli("org", "create", "Acme Training", "--json",
-                     env={"ONDEMAND_DATABASE_URL": f"sqlite:///{tmp_path}/orgs.db"})
+                     env={"ONDEMAND_DATABASE_URL": database_url})
 
     assert result.returncode == 0, result.stderr
     created = json.loads(result.stdout)
@@ -97,7 +97,50 @@ def test_serve_rejects_invalid_setting(tmp_path: Path) -> None:
     assert "ONDEMAND_WORKERS" in result.stderr
 
 
-@pytest.mark.parametrize("command", [["--help"], ["serve", "--help"], ["org", "--help"]])
+def test_db_upgrade_migrates_empty_database(database_url: str) -> None:
+    result = run_cli("db", "upgrade", "--database-url", database_url)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "The database schema is at revision 0002.\n"
+    database = Database(database_url)
+    assert set(inspect(database.engine).get_table_names()) == {
+        "alembic_version", "organizations", "classes", "courses", "enrollments",
+    }
+    database.dispose()
+
+
+def test_serve_refuses_newer_schema(database_url: str) -> None:
+    database = Database(database_url)
+    migrate(database)
+    with database.write() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    database.dispose()
+
+    result = run_cli("serve", "--port", str(free_port()), "--database-url", database_url)
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Error: The database is at schema revision 9999, which this version of "
+        "ondemand-courses does not know; upgrade the server.\n"
+    )
+
+
+def test_db_upgrade_reports_unreachable_database() -> None:
+    closed_port = free_port()
+    result = run_cli("db", "upgrade", "--database-url",
+                     f"postgresql://ondemand:secret@127.0.0.1:{closed_port}/ondemand")
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"Error: Failed to open the database postgresql://ondemand:***@127.0.0.1:{closed_port}"
+        "/ondemand: "
+    )
+    assert result.stderr.endswith("Check ONDEMAND_DATABASE_URL or --database-url.\n")
+    assert "secret" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["--help"], ["serve", "--help"], ["org", "--help"],
+                                     ["db", "upgrade", "--help"]])
 def test_help_lists_commands(command: list[str]) -> None:
     result = run_cli(*command)
 

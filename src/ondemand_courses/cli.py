@@ -9,12 +9,13 @@ from typing import Any
 import click
 import uvicorn
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 
 from ondemand_courses.clock import SystemClock, format_timestamp
 from ondemand_courses.logs import configure_logging
 from ondemand_courses.services.organizations import NewCredentials, OrganizationService
-from ondemand_courses.settings import Settings
-from ondemand_courses.store.database import Database, SchemaTooNew, migrate
+from ondemand_courses.settings import Settings, mask_url_password
+from ondemand_courses.store.database import Database, SchemaTooNew, head_revision, migrate
 
 FIRST_ORGANIZATION_NAME = "Default organization"
 
@@ -44,6 +45,12 @@ def _open_database(settings: Settings) -> Database:
         migrate(database)
     except SchemaTooNew as error:
         raise click.ClickException(str(error)) from None
+    except OperationalError as error:
+        shown_url = mask_url_password(settings.database_url)
+        raise click.ClickException(
+            f"Failed to open the database {shown_url}: {error.orig}\n"
+            "Check ONDEMAND_DATABASE_URL or --database-url."
+        ) from None
     return database
 
 
@@ -103,6 +110,25 @@ def serve(**flags: Any) -> None:
         workers=settings.workers,
         **server_options(settings),
     )
+
+
+@main.group()
+def db() -> None:
+    """Manage the database schema."""
+
+
+@db.command("upgrade")
+@click.option("--database-url", help="Overrides ONDEMAND_DATABASE_URL.")
+def upgrade_database(database_url: str | None) -> None:
+    """Apply the schema migrations that the database lacks, then exit.
+
+    `ondemand serve` applies them as well when it starts; run this first to migrate
+    once, before starting several servers against one database.
+    """
+    settings = _load_settings(database_url=database_url)
+    database = _open_database(settings)
+    database.dispose()
+    click.echo(f"The database schema is at revision {head_revision()}.")
 
 
 @main.group()

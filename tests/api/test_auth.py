@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from ondemand_courses.services.organizations import NewCredentials
 from tests.conftest import LiveServer, failure
@@ -113,8 +114,8 @@ def test_keys_have_scanner_prefix(credentials: NewCredentials) -> None:
 
 def test_key_is_stored_only_hashed(server: LiveServer, credentials: NewCredentials) -> None:
     with server.database.read() as connection:
-        rows = connection.exec_driver_sql(
-            "SELECT * FROM organizations WHERE id = ?", (credentials.org_id,)
+        rows = connection.execute(
+            text("SELECT * FROM organizations WHERE id = :id"), {"id": credentials.org_id}
         ).all()
 
     assert len(rows) == 1

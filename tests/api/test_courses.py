@@ -122,11 +122,10 @@ def test_access_token_is_fixed_for_course_life(api: httpx.Client, class_id: str)
     assert updated["id"] == created["id"]
 
 
-def test_public_url_setting_sets_course_link(tmp_path: object) -> None:
+def test_public_url_setting_sets_course_link(database_url: str) -> None:
     from tests.conftest import start_server
 
-    servers = start_server(f"sqlite:///{tmp_path}/public.db",
-                           public_url="https://courses.example.com/")
+    servers = start_server(database_url, public_url="https://courses.example.com/")
     server = next(servers)
     try:
         with server.client(server.create_organization()) as client:

@@ -6,7 +6,9 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 
+from ondemand_courses.store.tables import enrollments
 from tests.conftest import LiveServer, failure
 from tests.learners import (
     DAY_MS,
@@ -459,8 +461,10 @@ def test_delete_course_without_running_enrollment(
     assert response.status_code == 200
     assert api.get(f"/ondemand/{course['id']}/enrollments").status_code == 404
     with server.database.read() as connection:
-        left = connection.exec_driver_sql(
-            "SELECT count(*) FROM enrollments WHERE course_id = ?", (course["id"],)).scalar()
+        left = connection.execute(
+            select(func.count()).select_from(enrollments)
+            .where(enrollments.c.course_id == course["id"])
+        ).scalar()
     assert left == 0
 
 

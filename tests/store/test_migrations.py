@@ -1,4 +1,4 @@
-"""Schema migrations on a real SQLite file."""
+"""Schema migrations on a real database of each backend."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from ondemand_courses.store.database import Database, SchemaTooNew, migrate
 from ondemand_courses.store.tables import metadata
 
 
-def test_empty_database_is_migrated(tmp_path: Path) -> None:
-    database = Database(f"sqlite:///{tmp_path}/empty.db")
+def test_empty_database_is_migrated(database_url: str) -> None:
+    database = Database(database_url)
 
     migrate(database)
 
@@ -23,8 +23,8 @@ def test_empty_database_is_migrated(tmp_path: Path) -> None:
     database.dispose()
 
 
-def test_migrate_twice_changes_nothing(tmp_path: Path) -> None:
-    database = Database(f"sqlite:///{tmp_path}/twice.db")
+def test_migrate_twice_changes_nothing(database_url: str) -> None:
+    database = Database(database_url)
     migrate(database)
 
     migrate(database)
@@ -35,8 +35,8 @@ def test_migrate_twice_changes_nothing(tmp_path: Path) -> None:
     database.dispose()
 
 
-def test_newer_schema_is_refused(tmp_path: Path) -> None:
-    database = Database(f"sqlite:///{tmp_path}/newer.db")
+def test_newer_schema_is_refused(database_url: str) -> None:
+    database = Database(database_url)
     migrate(database)
     with database.write() as connection:
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 
 import orjson
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from ondemand_courses.api.context import get_services, public_base_url
@@ -35,10 +36,12 @@ def course_path(course_id: str) -> str:
 async def course_page(course_id: str, request: Request) -> Response:
     """Show the learner's enrollment if this browser is recognised, else the start form."""
     learners = get_services(request).learners
-    course = learners.find_course(course_id)
+    course = await run_in_threadpool(learners.find_course, course_id)
 
     learner_token = request.cookies.get(LEARNER_COOKIE)
-    state = None if learner_token is None else learners.view(course_id, learner_token)
+    state = None
+    if learner_token is not None:
+        state = await run_in_threadpool(learners.view, course_id, learner_token)
 
     if state is None:
         return render("course.html", course=course)
@@ -53,7 +56,7 @@ async def start(course_id: str, request: Request) -> Response:
     # NOTE: behind a reverse proxy this is the proxy's address, shared by all its learners.
     address = request.client.host if request.client else "unknown"
     learners = get_services(request).learners
-    course = learners.find_course(course_id)
+    course = await run_in_threadpool(learners.find_course, course_id)
 
     retry_after = limiter.retry_after_seconds(address)
     if retry_after is not None:
@@ -70,7 +73,8 @@ async def start(course_id: str, request: Request) -> Response:
                       error="Enter a valid email address, like name@example.com.")
 
     try:
-        started = learners.start(course_id, email, fields.get("access_token", ""))
+        access_token = fields.get("access_token", "")
+        started = await run_in_threadpool(learners.start, course_id, email, access_token)
     except WrongAccessToken:
         limiter.record_wrong_token(address)
         return render("course.html", 403, course=course, email=email,
@@ -92,9 +96,13 @@ async def heartbeat(course_id: str, request: Request) -> Response:
     learners = get_services(request).learners
     learner_token = request.cookies.get(LEARNER_COOKIE)
 
-    state = None if learner_token is None else learners.heartbeat(course_id, learner_token)
+    state = None
+
+    if learner_token is not None:
+
+        state = await run_in_threadpool(learners.heartbeat, course_id, learner_token)
     if state is None:
-        learners.find_course(course_id)
+        await run_in_threadpool(learners.find_course, course_id)
         raise _not_recognised()
 
     body = {
@@ -115,9 +123,13 @@ async def finish(course_id: str, request: Request) -> Response:
     learners = get_services(request).learners
     learner_token = request.cookies.get(LEARNER_COOKIE)
 
-    state = None if learner_token is None else learners.finish(course_id, learner_token)
+    state = None
+
+    if learner_token is not None:
+
+        state = await run_in_threadpool(learners.finish, course_id, learner_token)
     if state is None:
-        learners.find_course(course_id)
+        await run_in_threadpool(learners.find_course, course_id)
         raise _not_recognised()
 
     return RedirectResponse(course_path(course_id), status_code=303)

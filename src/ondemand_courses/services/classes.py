@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+
 from ondemand_courses import ids
 from ondemand_courses.clock import Clock
 from ondemand_courses.errors import ClassInUse, ClassNotFound
 from ondemand_courses.schemas import ClassCreate, ClassUpdate
 from ondemand_courses.services.pages import Page, PageRequest
 from ondemand_courses.store import classes as store
+from ondemand_courses.store.constraints import is_foreign_key_violation
 from ondemand_courses.store.database import Database
 from ondemand_courses.store.records import ClassRecord
 
@@ -51,8 +54,18 @@ class ClassService:
         return found
 
     def delete(self, org_id: str, class_id: str) -> None:
-        with self._database.write() as connection:
-            if store.delete_unused_class(connection, org_id, class_id):
-                return
-            exists = store.find_class(connection, org_id, class_id) is not None
+        """Delete the class unless a course is based on it.
+
+        On PostgreSQL a course inserted by a concurrent transaction is invisible to the
+        NOT EXISTS check, and the foreign key (ON DELETE RESTRICT) then rejects the delete.
+        """
+        try:
+            with self._database.write() as connection:
+                if store.delete_unused_class(connection, org_id, class_id):
+                    return
+                exists = store.find_class(connection, org_id, class_id) is not None
+        except IntegrityError as error:
+            if is_foreign_key_violation(error):
+                raise ClassInUse() from None
+            raise
         raise ClassInUse() if exists else ClassNotFound(class_id)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.exc import IntegrityError
+
 from ondemand_courses import ids
 from ondemand_courses.clock import Clock
 from ondemand_courses.errors import ClassNotFound, CourseHasRunningEnrollments, CourseNotFound
@@ -10,8 +15,24 @@ from ondemand_courses.services.pages import Page, PageRequest
 from ondemand_courses.store import classes as class_store
 from ondemand_courses.store import courses as store
 from ondemand_courses.store import enrollments as enrollment_store
+from ondemand_courses.store.constraints import is_foreign_key_violation
 from ondemand_courses.store.database import Database
 from ondemand_courses.store.records import CourseRecord
+
+
+@contextmanager
+def _class_must_exist(class_id: str | None) -> Iterator[None]:
+    """Report a class deleted by a concurrent transaction as ClassNotFound.
+
+    The class lookup before the write finds the class, but on PostgreSQL another
+    transaction can delete it before this one commits; the foreign key then fails.
+    """
+    try:
+        yield
+    except IntegrityError as error:
+        if is_foreign_key_violation(error):
+            raise ClassNotFound(class_id, body_field="class_id") from None
+        raise
 
 
 class CourseService:
@@ -42,7 +63,7 @@ class CourseService:
             activity_hours_limit=body.activity_hours_limit,
             public_access_token=ids.new_access_token(), status=body.status,
         )
-        with self._database.write() as connection:
+        with _class_must_exist(body.class_id), self._database.write() as connection:
             if class_store.find_class(connection, org_id, body.class_id) is None:
                 raise ClassNotFound(body.class_id, body_field="class_id")
             store.insert_course(connection, org_id, record, self._clock.now_ms())
@@ -50,7 +71,7 @@ class CourseService:
 
     def update(self, org_id: str, course_id: str, body: CourseUpdate) -> CourseRecord:
         changes = body.model_dump(exclude_unset=True)
-        with self._database.write() as connection:
+        with _class_must_exist(changes.get("class_id")), self._database.write() as connection:
             if store.lock_course(connection, org_id, course_id) is None:
                 raise CourseNotFound(course_id)
             new_class_id = changes.get("class_id")

@@ -7,6 +7,7 @@ rows as of the clock, so an overdue enrollment reads as expired, and writes stor
 from __future__ import annotations
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
 
 from ondemand_courses import ids
 from ondemand_courses.clock import Clock
@@ -22,6 +23,7 @@ from ondemand_courses.services.lifecycle import EnrollmentState
 from ondemand_courses.services.pages import Page, PageRequest
 from ondemand_courses.store import courses as course_store
 from ondemand_courses.store import enrollments as store
+from ondemand_courses.store.constraints import is_foreign_key_violation, is_unique_violation
 from ondemand_courses.store.database import Database
 from ondemand_courses.store.enrollments import EnrollmentFilter
 from ondemand_courses.store.records import EnrollmentRecord
@@ -58,13 +60,23 @@ class EnrollmentService:
         now_ms = self._clock.now_ms()
         record = EnrollmentRecord(id=ids.new_id(), org_id=org_id, course_id=course_id,
                                   email=email, status="enrolled", enrolled_at=now_ms)
-        with self._database.write() as connection:
-            # The course lock orders this insert after a concurrent delete of the course.
-            if course_store.lock_course(connection, org_id, course_id) is None:
-                raise CourseNotFound(course_id)
-            if store.find_enrollment_by_email(connection, org_id, course_id, email) is not None:
-                raise EnrollmentAlreadyExists()
-            store.insert_enrollment(connection, record)
+        try:
+            with self._database.write() as connection:
+                # The course lock orders this insert after a concurrent delete of the course.
+                if course_store.lock_course(connection, org_id, course_id) is None:
+                    raise CourseNotFound(course_id)
+                if store.find_enrollment_by_email(connection, org_id, course_id,
+                                                  email) is not None:
+                    raise EnrollmentAlreadyExists()
+                store.insert_enrollment(connection, record)
+        except IntegrityError as error:
+            # The lock and the check above decide every case seen so far; the unique
+            # constraint on (course_id, email_key) is the database's last word.
+            if is_unique_violation(error):
+                raise EnrollmentAlreadyExists() from None
+            if is_foreign_key_violation(error):
+                raise CourseNotFound(course_id) from None
+            raise
         return lifecycle.state_of(record, now_ms)
 
     def change_status(self, org_id: str, course_id: str, enrollment_id: str,

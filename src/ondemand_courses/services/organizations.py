@@ -47,6 +47,8 @@ class OrganizationService:
             created_at=self._clock.now_ms(),
         )
         with self._database.write() as connection:
+            # Servers started together on an empty database create one organization.
+            store.lock_organizations(connection)
             if store.count_organizations(connection) > 0:
                 return None
             store.insert_organization(connection, record)

@@ -92,6 +92,11 @@ def _alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+def head_revision() -> str | None:
+    """Return the newest schema revision among the migrations of this version."""
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
 def migrate(database: Database) -> None:
     """Bring the schema up to date, or raise SchemaTooNew if the database is ahead."""
     config = _alembic_config()

@@ -28,6 +28,16 @@ def list_organizations(connection: Connection) -> list[OrganizationRecord]:
     return [OrganizationRecord(*row) for row in rows]
 
 
+def lock_organizations(connection: Connection) -> None:
+    """Make concurrent first-organization checks wait for each other until commit.
+
+    PostgreSQL locks the table against other such locks and against inserts; SQLite
+    needs nothing, because a write transaction there holds the database's write lock.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("LOCK TABLE organizations IN SHARE ROW EXCLUSIVE MODE")
+
+
 def count_organizations(connection: Connection) -> int:
     return connection.execute(select(func.count()).select_from(organizations)).scalar_one()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ondemand_courses.api import envelope
@@ -45,7 +46,7 @@ def course_data(course: CourseRecord, base_url: str) -> dict[str, Any]:
 async def list_courses(org_id: CurrentOrganization, services: AppServices,
                        base_url: PublicBaseUrl, page: RequestedPage) -> Response:
     """List every course of the organization, oldest first, whatever its status."""
-    found = services.courses.list(org_id, page)
+    found = await run_in_threadpool(services.courses.list, org_id, page)
     return envelope.success_list(found, [course_data(course, base_url) for course in found.items])
 
 
@@ -57,7 +58,7 @@ async def create_course(request: Request, org_id: CurrentOrganization, services:
                         base_url: PublicBaseUrl) -> Response:
     body = await read_json_body(request, CourseCreate)
 
-    course = services.courses.create(org_id, body)
+    course = await run_in_threadpool(services.courses.create, org_id, body)
 
     return envelope.success(course_data(course, base_url))
 
@@ -66,7 +67,7 @@ async def create_course(request: Request, org_id: CurrentOrganization, services:
             responses={200: {"model": CourseResponse}, **error_responses(404)})
 async def get_course(course_id: str, org_id: CurrentOrganization, services: AppServices,
                      base_url: PublicBaseUrl) -> Response:
-    course = services.courses.get(org_id, course_id)
+    course = await run_in_threadpool(services.courses.get, org_id, course_id)
     return envelope.success(course_data(course, base_url))
 
 
@@ -79,7 +80,7 @@ async def update_course(course_id: str, request: Request, org_id: CurrentOrganiz
     """Change any subset of the course's writable fields."""
     body = await read_json_body(request, CourseUpdate)
 
-    course = services.courses.update(org_id, course_id, body)
+    course = await run_in_threadpool(services.courses.update, org_id, course_id, body)
 
     return envelope.success(course_data(course, base_url))
 
@@ -89,5 +90,5 @@ async def update_course(course_id: str, request: Request, org_id: CurrentOrganiz
 async def delete_course(course_id: str, org_id: CurrentOrganization,
                         services: AppServices) -> Response:
     """Delete the course and its enrollments; refused while an enrollment is running."""
-    services.courses.delete(org_id, course_id)
+    await run_in_threadpool(services.courses.delete, org_id, course_id)
     return envelope.deleted()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ondemand_courses.api import envelope
@@ -105,7 +106,7 @@ RequestedFilter = Annotated[EnrollmentFilter, Depends(enrollment_filter)]
 async def list_enrollments(course_id: str, org_id: CurrentOrganization, services: AppServices,
                            page: RequestedPage, where: RequestedFilter) -> Response:
     """List the course's enrollments, oldest first."""
-    found = services.enrollments.list(org_id, course_id, page, where)
+    found = await run_in_threadpool(services.enrollments.list, org_id, course_id, page, where)
     return envelope.success_list(found, [enrollment_data(state) for state in found.items])
 
 
@@ -118,7 +119,7 @@ async def create_enrollment(course_id: str, request: Request, org_id: CurrentOrg
     """Enroll a learner by email; each email once per course."""
     body = await read_json_body(request, EnrollmentCreate)
 
-    created = services.enrollments.enroll(org_id, course_id, body.email)
+    created = await run_in_threadpool(services.enrollments.enroll, org_id, course_id, body.email)
 
     return envelope.success(enrollment_data(created))
 
@@ -127,7 +128,7 @@ async def create_enrollment(course_id: str, request: Request, org_id: CurrentOrg
             responses={200: {"model": EnrollmentResponse}, **error_responses(404)})
 async def get_enrollment(course_id: str, enrollment_id: str, org_id: CurrentOrganization,
                          services: AppServices) -> Response:
-    state = services.enrollments.get(org_id, course_id, enrollment_id)
+    state = await run_in_threadpool(services.enrollments.get, org_id, course_id, enrollment_id)
     return envelope.success(enrollment_data(state))
 
 
@@ -140,7 +141,8 @@ async def update_enrollment(course_id: str, enrollment_id: str, request: Request
     """Change the enrollment's status: pause, resume ("started"), stop, expire, inactivate."""
     body = await read_json_body(request, EnrollmentUpdate)
 
-    state = services.enrollments.change_status(org_id, course_id, enrollment_id, body.status)
+    state = await run_in_threadpool(services.enrollments.change_status, org_id, course_id,
+                                    enrollment_id, body.status)
 
     return envelope.success(enrollment_data(state))
 
@@ -150,5 +152,5 @@ async def update_enrollment(course_id: str, enrollment_id: str, request: Request
 async def delete_enrollment(course_id: str, enrollment_id: str, org_id: CurrentOrganization,
                             services: AppServices) -> Response:
     """Delete an enrollment that has not started."""
-    services.enrollments.delete(org_id, course_id, enrollment_id)
+    await run_in_threadpool(services.enrollments.delete, org_id, course_id, enrollment_id)
     return envelope.deleted()
