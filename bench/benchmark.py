@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,12 +171,8 @@ def running(command: list[str], port: int, log_path: Path,
             process.wait(timeout=10)
 
 
-@contextmanager
-def _ignore_missing_process() -> Iterator[None]:
-    try:
-        yield
-    except ProcessLookupError:
-        pass
+def _ignore_missing_process() -> suppress:
+    return suppress(ProcessLookupError)
 
 
 def process_group_rss_bytes(group_id: int) -> int:
@@ -364,7 +360,8 @@ def sqlite_commit_ceiling(directory: Path, seconds: float) -> float:
     connection = sqlite3.connect(directory / "commit-loop.db", isolation_level=None)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")
-    connection.execute("CREATE TABLE IF NOT EXISTS rows (seq INTEGER PRIMARY KEY, value TEXT NOT NULL)")
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS rows (seq INTEGER PRIMARY KEY, value TEXT NOT NULL)")
     count = 0
     started = time.perf_counter()
     while time.perf_counter() - started < seconds:

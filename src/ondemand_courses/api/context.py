@@ -20,7 +20,15 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def public_base_url(request: Request) -> str:
+# FastAPI runs a plain ``def`` dependency in a worker thread and an ``async def`` one on the
+# event loop; none of these block, so they are async to save a thread hand-off per request.
+
+
+async def _services_dependency(request: Request) -> Services:
+    return get_services(request)
+
+
+async def public_base_url(request: Request) -> str:
     """Return the base of course links: the configured public URL, or this server's address."""
     configured = get_settings(request).public_url
     if configured:
@@ -28,5 +36,5 @@ def public_base_url(request: Request) -> str:
     return f"{request.url.scheme}://{request.url.netloc}"
 
 
-AppServices = Annotated[Services, Depends(get_services)]
+AppServices = Annotated[Services, Depends(_services_dependency)]
 PublicBaseUrl = Annotated[str, Depends(public_base_url)]
