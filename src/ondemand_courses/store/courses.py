@@ -62,6 +62,15 @@ def list_courses(connection: Connection, org_id: str, *, offset: int = 0,
     return [CourseRecord(*row) for row in connection.execute(query)]
 
 
+def list_courses_after(connection: Connection, org_id: str, after_seq: int,
+                       limit: int) -> list[tuple[int, CourseRecord]]:
+    """Return up to ``limit`` courses inserted after the one at ``after_seq``, with their seq."""
+    query = (select(courses.c.seq, *_COLUMNS)
+             .where(courses.c.org_id == org_id, courses.c.seq > after_seq)
+             .order_by(courses.c.seq).limit(limit))
+    return [(row[0], CourseRecord(*row[1:])) for row in connection.execute(query)]
+
+
 def update_course(connection: Connection, org_id: str, course_id: str,
                   changes: dict[str, Any], now_ms: int) -> bool:
     result = connection.execute(
