@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from ondemand_courses.api.course_reads import CourseReadShortcut
 from ondemand_courses.api.documentation import build_openapi
 from ondemand_courses.api.errors import index_route_methods, install_error_handlers
 from ondemand_courses.api.middleware import RequestContextMiddleware
@@ -46,6 +47,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
         app.include_router(router, prefix=API_PREFIX)
     app.state.route_methods = index_route_methods(API_PREFIX, routers)
     install_error_handlers(app)
+    if settings.rate_limit_per_minute == 0:
+        # Only without rate limiting: the shortcut would otherwise skip the limit's check.
+        app.add_middleware(CourseReadShortcut, prefix=API_PREFIX, services=app.state.services,
+                           settings=settings)
     app.add_middleware(RequestContextMiddleware)
 
     def openapi() -> dict[str, Any]:
