@@ -71,7 +71,9 @@ def list_courses_after(connection: Connection, org_id: str, after_seq: int,
     query = (select(courses.c.seq, *_COLUMNS)
              .where(courses.c.org_id == org_id, courses.c.seq > after_seq)
              .order_by(courses.c.seq).limit(limit))
-    return [(row[0], CourseRecord(*row[1:])) for row in connection.execute(query)]
+    # all() fetches the rows in one driver call; iterating the result fetches one at a time.
+    rows = connection.execute(query).all()
+    return [(row[0], CourseRecord._make(row[1:])) for row in rows]
 
 
 def update_course(connection: Connection, org_id: str, course_id: str,
