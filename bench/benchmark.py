@@ -175,23 +175,38 @@ def _ignore_missing_process() -> suppress:
     return suppress(ProcessLookupError)
 
 
-def process_group_rss_bytes(group_id: int) -> int:
-    """Sum the resident memory of every process in the group (the server and its workers)."""
-    total = 0
+def _group_processes(group_id: int) -> Iterator[tuple[Path, list[str]]]:
+    """Yield each process of the group with the fields of its /proc stat after the name."""
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             stat = Path(entry.path, "stat").read_text()
-            # Fields after the command name, which is in parentheses and may hold spaces.
-            fields = stat.rpartition(")")[2].split()
-            if int(fields[2]) != group_id:
-                continue
-            for line in Path(entry.path, "status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+        except (FileNotFoundError, ProcessLookupError):
             continue
+        # The command name is in parentheses and may hold spaces.
+        fields = stat.rpartition(")")[2].split()
+        if int(fields[2]) == group_id:
+            yield Path(entry.path), fields
+
+
+def process_group_cpu_seconds(group_id: int) -> float:
+    """Sum the user and system CPU time of every process in the group."""
+    ticks = sum(int(fields[11]) + int(fields[12]) for _, fields in _group_processes(group_id))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def process_group_rss_bytes(group_id: int) -> int:
+    """Sum the resident memory of every process in the group (the server and its workers)."""
+    total = 0
+    for path, _ in _group_processes(group_id):
+        try:
+            status = (path / "status").read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024
     return total
 
 
@@ -250,6 +265,11 @@ class WrkResult:
     non_2xx: int
     socket_errors: int
     p99_ms: float
+    cpu_seconds: float | None  # the measured server's CPU time during the run
+
+    @property
+    def cpu_us_per_request(self) -> float:
+        return (self.cpu_seconds or 0) * 1e6 / max(self.requests, 1)
 
     @property
     def rate(self) -> float:
@@ -258,7 +278,7 @@ class WrkResult:
 
 def wrk(port: int, path: str, seconds: int, *, authorization: str | None = None,
         method: str = "GET", body: str | None = None,
-        email_prefix: str | None = None) -> WrkResult:
+        email_prefix: str | None = None, server_group: int | None = None) -> WrkResult:
     env = dict(os.environ, BENCH_METHOD=method)
     for name, value in (("BENCH_AUTHORIZATION", authorization), ("BENCH_BODY", body),
                         ("BENCH_EMAIL_PREFIX", email_prefix)):
@@ -267,15 +287,18 @@ def wrk(port: int, path: str, seconds: int, *, authorization: str | None = None,
     command = ["wrk", "--threads", "1", "--connections", str(CONNECTIONS),
                "--duration", f"{seconds}s", "--timeout", "10s", "--script", str(WRK_SCRIPT),
                f"http://{HOST}:{port}{path}"]
+    cpu_before = None if server_group is None else process_group_cpu_seconds(server_group)
     completed = subprocess.run(command, env=env, capture_output=True, text=True,
                                timeout=seconds + 60, check=True)
+    cpu_seconds = (None if server_group is None or cpu_before is None
+                   else process_group_cpu_seconds(server_group) - cpu_before)
     for line in completed.stdout.splitlines():
         if line.startswith("BENCH_RESULT "):
             data = json.loads(line.removeprefix("BENCH_RESULT "))
             errors = data["connect_errors"] + data["read_errors"] + data["write_errors"]
             return WrkResult(requests=data["requests"], seconds=data["duration_us"] / 1e6,
                              non_2xx=data["status_errors"], socket_errors=errors + data["timeouts"],
-                             p99_ms=data["p99_us"] / 1000)
+                             p99_ms=data["p99_us"] / 1000, cpu_seconds=cpu_seconds)
     raise RuntimeError(f"wrk printed no result:\n{completed.stdout}\n{completed.stderr}")
 
 
@@ -417,19 +440,20 @@ def run(mode: Mode, workdir: Path, ondemand: str) -> list[Row]:
                 if status != 200 or served != expected:
                     raise RuntimeError(f"nginx does not serve the server's bytes of {name}")
 
-            rows += _course_rows_table(mode, port, nginx_port, course_path, data)
+            rows += _course_rows_table(mode, port, nginx_port, course_path, data, server.pid)
             rows += _list_rows(mode, port, nginx_port, list_path, data, server.pid)
 
-        rows += _create_rows(mode, port, workdir, database_path, data)
+        rows += _create_rows(mode, port, workdir, database_path, data, server.pid)
     return rows
 
 
 def _course_rows_table(mode: Mode, port: int, nginx_port: int, course_path: str,
-                       data: DataSet) -> list[Row]:
+                       data: DataSet, server_group: int) -> list[Row]:
     authorization = data.small.authorization
     mine, nginx = paired_runs(
         mode,
-        lambda: wrk(port, course_path, mode.seconds, authorization=authorization),
+        lambda: wrk(port, course_path, mode.seconds, authorization=authorization,
+                    server_group=server_group),
         lambda: wrk(nginx_port, "/course.json", mode.seconds),
     )
     ratio = median(ratios(mine, nginx))
@@ -438,7 +462,8 @@ def _course_rows_table(mode: Mode, port: int, nginx_port: int, course_path: str,
     nginx_rate = median([result.rate for result in nginx])
     return [
         Row("GET /ondemand/:id, 50 connections",
-            f"{rate:,.0f}/s vs nginx {nginx_rate:,.0f}/s: ratio {ratio:.3f}",
+            f"{rate:,.0f}/s vs nginx {nginx_rate:,.0f}/s: ratio {ratio:.3f}; "
+            f"server CPU {median([r.cpu_us_per_request for r in mine]):,.0f} us/request",
             "ratio >= 0.25", ratio >= 0.25),
         Row("GET /ondemand/:id, 50 connections", f"p99 {p99:.1f} ms", "p99 <= 20 ms",
             p99 <= 20),
@@ -450,14 +475,16 @@ def _list_rows(mode: Mode, port: int, nginx_port: int, list_path: str, data: Dat
     authorization = data.small.authorization
     mine, nginx = paired_runs(
         mode,
-        lambda: wrk(port, list_path, mode.seconds, authorization=authorization),
+        lambda: wrk(port, list_path, mode.seconds, authorization=authorization,
+                    server_group=server_group),
         lambda: wrk(nginx_port, "/list-1000.json", mode.seconds),
     )
     ratio = median(ratios(mine, nginx))
     rate = median([result.rate for result in mine])
     nginx_rate = median([result.rate for result in nginx])
     rows = [Row("GET /ondemand, 1,000 courses",
-                f"{rate:,.0f}/s vs nginx {nginx_rate:,.0f}/s: ratio {ratio:.3f}",
+                f"{rate:,.0f}/s vs nginx {nginx_rate:,.0f}/s: ratio {ratio:.3f}; "
+                f"server CPU {median([r.cpu_us_per_request for r in mine]):,.0f} us/request",
                 "ratio >= 0.15", ratio >= 0.15)]
 
     # Sequential requests, so that each time is one request's alone.
@@ -481,7 +508,7 @@ def _list_rows(mode: Mode, port: int, nginx_port: int, list_path: str, data: Dat
 
 
 def _create_rows(mode: Mode, port: int, workdir: Path, database_path: Path,
-                 data: DataSet) -> list[Row]:
+                 data: DataSet, server_group: int) -> list[Row]:
     writer = data.writer
     course_body = json.dumps({
         "name": "Elastic Stack for beginners", "class_id": writer.class_id, "days_limit": 5,
@@ -492,7 +519,8 @@ def _create_rows(mode: Mode, port: int, workdir: Path, database_path: Path,
     before = count_rows(database_path, "SELECT count(*) FROM courses WHERE org_id = ?",
                         writer.org_id)
     results = [wrk(port, "/api/v1/ondemand", mode.seconds, authorization=writer.authorization,
-                   method="POST", body=course_body) for _ in range(mode.repeats)]
+                   method="POST", body=course_body, server_group=server_group)
+               for _ in range(mode.repeats)]
     _check_clean(results)
     stored = count_rows(database_path, "SELECT count(*) FROM courses WHERE org_id = ?",
                         writer.org_id) - before
@@ -501,7 +529,9 @@ def _create_rows(mode: Mode, port: int, workdir: Path, database_path: Path,
         raise RuntimeError(f"{acknowledged} creates were acknowledged but {stored} are stored")
     rate = median([result.rate for result in results])
     rows = [Row("POST /ondemand",
-                f"{rate:,.0f}/s (plain commit loop {ceiling:,.0f}/s)", ">= 1,500/s",
+                f"{rate:,.0f}/s (plain commit loop {ceiling:,.0f}/s); server CPU "
+                f"{median([r.cpu_us_per_request for r in results]):,.0f} us/request",
+                ">= 1,500/s",
                 rate >= 1500)]
     rows.append(_enrollment_row(mode, port, data))
     return rows

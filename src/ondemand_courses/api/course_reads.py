@@ -21,6 +21,8 @@ from ondemand_courses.errors import CourseNotFound
 from ondemand_courses.services import Services
 from ondemand_courses.settings import Settings
 
+MAX_CACHED_BASE_URLS = 256
+
 
 class CourseReadShortcut:
     """ASGI middleware in front of the routes for successful course reads under ``prefix``."""
@@ -32,6 +34,8 @@ class CourseReadShortcut:
         self._course_path_start = f"{prefix}/ondemand/"
         self._services = services
         self._public_url = settings.public_url
+        # Base URL by (scheme, Host header, server address): parsing it is a tenth of a read.
+        self._base_urls: dict[tuple[object, ...], str] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and not scope.get("root_path"):
@@ -95,5 +99,13 @@ class CourseReadShortcut:
         # The same value as api.context.public_base_url computes from Request.url.
         if self._public_url:
             return self._public_url
-        url = URL(scope=scope)
-        return f"{url.scheme}://{url.netloc}"
+        host = next((value for name, value in scope["headers"] if name == b"host"), None)
+        key = (scope.get("scheme"), host, scope.get("server"))
+        base_url = self._base_urls.get(key)
+        if base_url is None:
+            url = URL(scope=scope)
+            base_url = f"{url.scheme}://{url.netloc}"
+            if len(self._base_urls) >= MAX_CACHED_BASE_URLS:
+                self._base_urls.clear()
+            self._base_urls[key] = base_url
+        return base_url
