@@ -184,7 +184,7 @@ def _group_processes(group_id: int) -> Iterator[tuple[Path, list[str]]]:
             stat = Path(entry.path, "stat").read_text()
         except (FileNotFoundError, ProcessLookupError):
             continue
-        # The command name is in parentheses and may hold spaces.
+        # The command name is in parentheses and may contain spaces.
         fields = stat.rpartition(")")[2].split()
         if int(fields[2]) == group_id:
             yield Path(entry.path), fields
@@ -254,7 +254,7 @@ def time_to_last_byte(port: int, path: str, authorization: str | None) -> float:
     status, _ = fetch(port, "GET", path, authorization)
     elapsed = time.perf_counter() - started
     if status != 200:
-        raise RuntimeError(f"GET {path} answered {status}")
+        raise RuntimeError(f"GET {path} returned status {status}")
     return elapsed
 
 
@@ -369,7 +369,7 @@ def paired_runs(mode: Mode, server: Callable[[], WrkResult],
         ceiling_results.append(ceiling())
     for result in server_results + ceiling_results:
         if result.non_2xx or result.socket_errors:
-            raise RuntimeError(f"a run had {result.non_2xx} non-2xx answers and "
+            raise RuntimeError(f"a run had {result.non_2xx} non-2xx responses and "
                                f"{result.socket_errors} socket errors")
     return server_results, ceiling_results
 
@@ -428,7 +428,7 @@ def run(mode: Mode, workdir: Path, ondemand: str) -> list[Row]:
                                          ("list-100000.json", list_path, data.large)):
             status, body = fetch(port, "GET", path, organization.authorization)
             if status != 200:
-                raise RuntimeError(f"GET {path} answered {status}: {body[:200]!r}")
+                raise RuntimeError(f"GET {path} returned status {status}: {body[:200]!r}")
             bodies[name] = body
 
         nginx_port = free_port()
@@ -540,7 +540,7 @@ def _create_rows(mode: Mode, port: int, workdir: Path, database_path: Path,
 def _check_clean(results: list[WrkResult]) -> None:
     for result in results:
         if result.non_2xx or result.socket_errors:
-            raise RuntimeError(f"a run had {result.non_2xx} non-2xx answers and "
+            raise RuntimeError(f"a run had {result.non_2xx} non-2xx responses and "
                                f"{result.socket_errors} socket errors")
 
 
@@ -555,7 +555,7 @@ def _enrollment_row(mode: Mode, port: int, data: DataSet) -> Row:
         return Row(workload, "not available (endpoint missing)", "within 20% of empty course",
                    None)
     if status != 200:
-        raise RuntimeError(f"POST {empty_path} answered {status}: {body[:200]!r}")
+        raise RuntimeError(f"POST {empty_path} returned status {status}: {body[:200]!r}")
     empty, full = [], []
     for repeat in range(mode.repeats):
         empty.append(wrk(port, empty_path, mode.seconds, authorization=authorization,

@@ -29,7 +29,7 @@ def create_courses(api: httpx.Client, class_id: str, count: int) -> list[str]:
 
 
 def expected_body(api: httpx.Client, count: int) -> bytes:
-    """Build the one-body answer from single pages, which are never streamed."""
+    """Build the one-body response from single pages, which are never streamed."""
     items = []
     for page in range(1, count // BATCH_SIZE + 2):
         response = api.get("/ondemand", params={"page": page, "limit": BATCH_SIZE})

@@ -1,10 +1,15 @@
-"""Course reads answered before FastAPI's routing return what the routes return."""
+"""Course reads served before FastAPI's routing return what the routes return."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import httpx
 import pytest
 
+from ondemand_courses.api.course_reads import CourseReadShortcut
+from ondemand_courses.app import create_app
+from ondemand_courses.settings import Settings
 from tests.conftest import course_body, failure
 
 
@@ -60,3 +65,16 @@ def test_head_of_course_is_not_allowed(api: httpx.Client, class_id: str) -> None
     response = api.head(f"/ondemand/{created.json()['data']['id']}")
 
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize(("rate_limit", "installed"), [(0, True), (60, False)])
+def test_shortcut_only_without_rate_limit(tmp_path: Path, rate_limit: int,
+                                          installed: bool) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'shortcut.db'}",
+                        rate_limit_per_minute=rate_limit)
+    app = create_app(settings)
+
+    middleware = [entry.cls for entry in app.user_middleware]
+
+    assert (CourseReadShortcut in middleware) is installed
+    app.state.database.dispose()

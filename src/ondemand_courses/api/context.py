@@ -21,7 +21,7 @@ def get_settings(request: Request) -> Settings:
 
 
 # FastAPI runs a plain ``def`` dependency in a worker thread and an ``async def`` one on the
-# event loop; none of these block, so they are async to save a thread hand-off per request.
+# event loop. None of these block, so they are async to save a thread hand-off per request.
 
 
 async def _services_dependency(request: Request) -> Services:

@@ -1,8 +1,8 @@
-"""Successful course reads, answered without FastAPI's routing and dependency machinery.
+"""Successful course reads, served without FastAPI's routing and dependency machinery.
 
 ``GET /ondemand/{course_id}`` and the whole-list ``GET /ondemand`` are the hottest requests,
 and FastAPI's per-request work (routing, dependency solving, exception middleware) cost
-several times more than the read itself. This middleware answers exactly those requests
+several times more than the read itself. This middleware serves exactly those requests
 when the credentials are valid and the course exists, through the same services and
 envelope functions as the routes. Every other request, including each one that would
 fail, goes on to the FastAPI routes, which stay the single source of error answers.

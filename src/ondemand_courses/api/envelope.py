@@ -35,7 +35,7 @@ def success_list(page: Page[Any], items: list[Any]) -> Response:
 
 
 def success_in_batches(batches: Iterator[list[Any]]) -> Response:
-    """Answer a whole list that arrives in batches, with the same bytes as ``success``.
+    """Return the response to a whole list that arrives in batches, in the bytes of ``success``.
 
     A list of one batch is sent with a Content-Length. A longer one is streamed with
     chunked encoding, one batch at a time, so memory does not grow with the list.

@@ -24,8 +24,8 @@ class CourseService:
         """Yield every course of the organization, oldest first, in non-empty batches.
 
         Each batch is read in its own short transaction, so no database connection is held
-        while the caller sends a batch; a course created or deleted meanwhile may or may
-        not be included, as with consecutive pages.
+        while the caller sends a batch. A course created or deleted meanwhile may or may not
+        be included, as with consecutive pages.
         """
         after_seq = 0
         while True:

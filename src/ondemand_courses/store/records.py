@@ -23,8 +23,8 @@ class ClassRecord:
 
 
 class CourseRecord(NamedTuple):
-    """A course row. A NamedTuple, not a frozen dataclass: whole-list answers build one per
-    course, and a frozen dataclass's __init__ costs about four times as much."""
+    """A course row. A NamedTuple, not a frozen dataclass: whole-list responses build one
+    per course, and a frozen dataclass's __init__ costs about four times as much."""
 
     id: str
     class_id: str

@@ -24,7 +24,7 @@ from ondemand_courses.store.records import CourseRecord
 
 router = APIRouter(prefix="/ondemand", tags=["courses"])
 
-# Courses per batch of a whole-list answer; a longer list is streamed batch by batch.
+# Courses per batch of a whole-list response. A longer list is streamed batch by batch.
 LIST_BATCH_SIZE = 1000
 
 
