@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
+from ondemand_courses.api.course_reads import CourseReadShortcut
 from ondemand_courses.api.documentation import build_openapi
 from ondemand_courses.api.errors import index_route_methods, install_error_handlers
 from ondemand_courses.api.middleware import HeaderSizeLimitMiddleware, RequestContextMiddleware
@@ -76,7 +77,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     app.mount("/training/static", StaticFiles(directory=STATIC_DIRECTORY), name="learner-static")
     install_learner_error_pages(app)
 
-    # The last middleware added runs first: the request id and log line wrap everything.
+    # The last middleware added runs first: the request id and log line wrap everything,
+    # and the course read shortcut runs only after the header limit has been checked.
+    if settings.rate_limit_per_minute == 0 and database.is_sqlite:
+        # Not with rate limiting, whose check the shortcut would skip, and not on
+        # PostgreSQL, where its synchronous reads would block the event loop.
+        app.add_middleware(CourseReadShortcut, prefix=API_PREFIX, services=app.state.services,
+                           settings=settings)
     app.add_middleware(HeaderSizeLimitMiddleware, max_bytes=settings.max_header_bytes)
     if limiter is not None:
         app.add_middleware(RateLimitMiddleware, limiter=limiter, services=app.state.services,

@@ -62,4 +62,10 @@ def authenticate(request: Request) -> str:
     return org_id
 
 
-CurrentOrganization = Annotated[str, Depends(authenticate)]
+async def _current_organization(request: Request) -> str:
+    # An async dependency runs on the event loop; a plain one would cost a worker-thread
+    # hand-off on every request. The check reads SQLite, as the route handlers do.
+    return authenticate(request)
+
+
+CurrentOrganization = Annotated[str, Depends(_current_organization)]

@@ -20,6 +20,14 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+# FastAPI runs a plain ``def`` dependency in a worker thread and an ``async def`` one on the
+# event loop. None of these block, so they are async to save a thread hand-off per request.
+
+
+async def _services_dependency(request: Request) -> Services:
+    return get_services(request)
+
+
 def public_base_url(request: Request) -> str:
     """Return the base of course links: the configured public URL, or this server's address."""
     configured = get_settings(request).public_url
@@ -28,5 +36,9 @@ def public_base_url(request: Request) -> str:
     return f"{request.url.scheme}://{request.url.netloc}"
 
 
-AppServices = Annotated[Services, Depends(get_services)]
-PublicBaseUrl = Annotated[str, Depends(public_base_url)]
+async def _public_base_url_dependency(request: Request) -> str:
+    return public_base_url(request)
+
+
+AppServices = Annotated[Services, Depends(_services_dependency)]
+PublicBaseUrl = Annotated[str, Depends(_public_base_url_dependency)]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import orjson
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from ondemand_courses.errors import ApiError, RequestValidationError
 from ondemand_courses.services.pages import Page
@@ -31,6 +32,28 @@ def success_list(page: Page[Any], items: list[Any]) -> Response:
             "limit": page.metadata.limit,
         }
     return Response(orjson.dumps(body), media_type=JSON_MEDIA_TYPE)
+
+
+def success_in_batches(batches: Iterator[list[Any]]) -> Response:
+    """Return the response to a whole list that arrives in batches, in the bytes of ``success``.
+
+    A list of one batch is sent with a Content-Length. A longer one is streamed with
+    chunked encoding, one batch at a time, so memory does not grow with the list.
+    """
+    first = next(batches, [])
+    second = next(batches, None)
+    if second is None:
+        return success(first)
+
+    async def chunks() -> AsyncIterator[bytes]:
+        # orjson.dumps(batch)[1:-1] is the batch's items without the enclosing brackets.
+        yield b'{"result":"success","data":[' + orjson.dumps(first)[1:-1]
+        yield b"," + orjson.dumps(second)[1:-1]
+        for batch in batches:
+            yield b"," + orjson.dumps(batch)[1:-1]
+        yield b"]}"
+
+    return StreamingResponse(chunks(), media_type=JSON_MEDIA_TYPE)
 
 
 def deleted() -> Response:

@@ -45,8 +45,11 @@ def _parse_bounded(raw: str, name: str, maximum: int, problems: list[FieldError]
     return value
 
 
-def page_request(request: Request) -> PageRequest | None:
-    """Return the requested page, or None when neither ``page`` nor ``limit`` is given."""
+async def page_request(request: Request) -> PageRequest | None:
+    """Return the requested page, or None when neither ``page`` nor ``limit`` is given.
+
+    Async only so that FastAPI calls it on the event loop instead of in a worker thread.
+    """
     query = request.query_params
     raw_page = query.get("page")
     raw_limit = query.get("limit")

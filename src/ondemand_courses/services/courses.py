@@ -40,6 +40,24 @@ class CourseService:
         self._database = database
         self._clock = clock
 
+    def list_in_batches(self, org_id: str, batch_size: int) -> Iterator[list[CourseRecord]]:
+        """Yield every course of the organization, oldest first, in non-empty batches.
+
+        Each batch is read in its own short transaction, so no database connection is held
+        while the caller sends a batch. A course created or deleted meanwhile may or may not
+        be included, as with consecutive pages.
+        """
+        after_seq = 0
+        while True:
+            with self._database.read() as connection:
+                found = store.list_courses_after(connection, org_id, after_seq, batch_size)
+            if not found:
+                return
+            yield [course for _, course in found]
+            if len(found) < batch_size:
+                return
+            after_seq = found[-1][0]
+
     def list(self, org_id: str, page: PageRequest | None) -> Page[CourseRecord]:
         with self._database.read() as connection:
             if page is None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, delete, exists, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, exists, func, insert, select, update
 
 from ondemand_courses.store.records import ClassRecord
 from ondemand_courses.store.tables import classes, courses
 
 _COLUMNS = (classes.c.id, classes.c.name, classes.c.description, classes.c.created_at)
+# Built once, because every course create runs it.
+_FIND_CLASS = select(*_COLUMNS).where(classes.c.org_id == bindparam("org_id"),
+                                      classes.c.id == bindparam("class_id"))
 
 
 def insert_class(connection: Connection, org_id: str, record: ClassRecord) -> None:
@@ -20,9 +23,7 @@ def insert_class(connection: Connection, org_id: str, record: ClassRecord) -> No
 
 
 def find_class(connection: Connection, org_id: str, class_id: str) -> ClassRecord | None:
-    row = connection.execute(
-        select(*_COLUMNS).where(classes.c.org_id == org_id, classes.c.id == class_id)
-    ).first()
+    row = connection.execute(_FIND_CLASS, {"org_id": org_id, "class_id": class_id}).first()
     return None if row is None else ClassRecord(*row)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, delete, exists, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, exists, func, insert, select, update
 
 from ondemand_courses.store.records import CourseRecord
 from ondemand_courses.store.tables import courses, enrollments
@@ -18,22 +18,25 @@ _COLUMNS = (
     courses.c.status,
 )
 
+# Built once: building a statement and its cache key costs more than running it on SQLite.
+_FIND_COURSE = select(*_COLUMNS).where(courses.c.org_id == bindparam("org_id"),
+                                       courses.c.id == bindparam("course_id"))
+_INSERT_COURSE = insert(courses)
+
 
 def insert_course(connection: Connection, org_id: str, record: CourseRecord,
                   now_ms: int) -> None:
-    connection.execute(insert(courses).values(
-        id=record.id, org_id=org_id, class_id=record.class_id, name=record.name,
-        external_id=record.external_id, days_limit=record.days_limit,
-        activity_hours_limit=record.activity_hours_limit,
-        public_access_token=record.public_access_token, status=record.status,
-        created_at=now_ms, updated_at=now_ms,
-    ))
+    connection.execute(_INSERT_COURSE, {
+        "id": record.id, "org_id": org_id, "class_id": record.class_id, "name": record.name,
+        "external_id": record.external_id, "days_limit": record.days_limit,
+        "activity_hours_limit": record.activity_hours_limit,
+        "public_access_token": record.public_access_token, "status": record.status,
+        "created_at": now_ms, "updated_at": now_ms,
+    })
 
 
 def find_course(connection: Connection, org_id: str, course_id: str) -> CourseRecord | None:
-    row = connection.execute(
-        select(*_COLUMNS).where(courses.c.org_id == org_id, courses.c.id == course_id)
-    ).first()
+    row = connection.execute(_FIND_COURSE, {"org_id": org_id, "course_id": course_id}).first()
     return None if row is None else CourseRecord(*row)
 
 
@@ -60,6 +63,17 @@ def list_courses(connection: Connection, org_id: str, *, offset: int = 0,
     query = (select(*_COLUMNS).where(courses.c.org_id == org_id).order_by(courses.c.seq)
              .offset(offset).limit(limit))
     return [CourseRecord(*row) for row in connection.execute(query)]
+
+
+def list_courses_after(connection: Connection, org_id: str, after_seq: int,
+                       limit: int) -> list[tuple[int, CourseRecord]]:
+    """Return up to ``limit`` courses inserted after the one at ``after_seq``, with their seq."""
+    query = (select(courses.c.seq, *_COLUMNS)
+             .where(courses.c.org_id == org_id, courses.c.seq > after_seq)
+             .order_by(courses.c.seq).limit(limit))
+    # all() fetches the rows in one driver call; iterating the result fetches one at a time.
+    rows = connection.execute(query).all()
+    return [(row[0], CourseRecord._make(row[1:])) for row in rows]
 
 
 def update_course(connection: Connection, org_id: str, course_id: str,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from ondemand_courses.store.records import OrganizationRecord
 from ondemand_courses.store.tables import organizations
 
 _COLUMNS = (organizations.c.id, organizations.c.name, organizations.c.api_key_hash,
             organizations.c.created_at)
+# Built once, because authentication runs it on most requests.
+_FIND_ORGANIZATION = select(*_COLUMNS).where(organizations.c.id == bindparam("org_id"))
 
 
 def insert_organization(connection: Connection, record: OrganizationRecord) -> None:
@@ -19,7 +21,7 @@ def insert_organization(connection: Connection, record: OrganizationRecord) -> N
 
 
 def find_organization(connection: Connection, org_id: str) -> OrganizationRecord | None:
-    row = connection.execute(select(*_COLUMNS).where(organizations.c.id == org_id)).first()
+    row = connection.execute(_FIND_ORGANIZATION, {"org_id": org_id}).first()
     return None if row is None else OrganizationRecord(*row)
 
 

@@ -25,6 +25,9 @@ from ondemand_courses.store.records import CourseRecord
 
 router = APIRouter(prefix="/ondemand", tags=["courses"])
 
+# Courses per batch of a whole-list response. A longer list is streamed batch by batch.
+LIST_BATCH_SIZE = 1000
+
 
 def course_data(course: CourseRecord, base_url: str) -> dict[str, Any]:
     return {
@@ -46,6 +49,11 @@ def course_data(course: CourseRecord, base_url: str) -> dict[str, Any]:
 async def list_courses(org_id: CurrentOrganization, services: AppServices,
                        base_url: PublicBaseUrl, page: RequestedPage) -> Response:
     """List every course of the organization, oldest first, whatever its status."""
+    if page is None:
+        batches = services.courses.list_in_batches(org_id, LIST_BATCH_SIZE)
+        return envelope.success_in_batches(
+            [course_data(course, base_url) for course in batch] for batch in batches
+        )
     found = await run_in_threadpool(services.courses.list, org_id, page)
     return envelope.success_list(found, [course_data(course, base_url) for course in found.items])
 
