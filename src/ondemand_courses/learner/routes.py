@@ -5,6 +5,7 @@ sends the heartbeats that count active time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import parse_qs
 
 import orjson
@@ -16,7 +17,12 @@ from ondemand_courses.api.context import get_services, public_base_url
 from ondemand_courses.learner.limiter import WrongTokenLimiter
 from ondemand_courses.learner.pages import LearnerPageError, format_minutes, render
 from ondemand_courses.schemas import clean_email
-from ondemand_courses.services.learners import CourseOffline, StartedLearner, WrongAccessToken
+from ondemand_courses.services.learners import (
+    CourseOffline,
+    LearnerService,
+    StartedLearner,
+    WrongAccessToken,
+)
 from ondemand_courses.services.lifecycle import HEARTBEAT_INTERVAL_MS, EnrollmentState
 from ondemand_courses.store.records import CourseRecord
 
@@ -92,18 +98,7 @@ async def start(course_id: str, request: Request) -> Response:
 @router.post("/heartbeat")
 async def heartbeat(course_id: str, request: Request) -> Response:
     """Count active time while the learner's page is open and return the time left as JSON."""
-    _check_same_origin(request)
-    learners = get_services(request).learners
-    learner_token = request.cookies.get(LEARNER_COOKIE)
-
-    state = None
-
-    if learner_token is not None:
-
-        state = await run_in_threadpool(learners.heartbeat, course_id, learner_token)
-    if state is None:
-        await run_in_threadpool(learners.find_course, course_id)
-        raise _not_recognised()
+    state = await _for_recognised_learner(request, course_id, LearnerService.heartbeat)
 
     body = {
         "status": state.record.status,
@@ -119,20 +114,28 @@ async def heartbeat(course_id: str, request: Request) -> Response:
 @router.post("/finish")
 async def finish(course_id: str, request: Request) -> Response:
     """Mark the learner's started enrollment finished, then show the course page again."""
+    await _for_recognised_learner(request, course_id, LearnerService.finish)
+    return RedirectResponse(course_path(course_id), status_code=303)
+
+
+async def _for_recognised_learner(
+    request: Request, course_id: str,
+    action: Callable[[LearnerService, str, str], EnrollmentState | None],
+) -> EnrollmentState:
+    """Apply ``action`` to the enrollment that this browser's learner cookie names.
+
+    Raises the course's not-found page, or a 4xx page when the browser is not recognised.
+    """
     _check_same_origin(request)
     learners = get_services(request).learners
     learner_token = request.cookies.get(LEARNER_COOKIE)
-
     state = None
-
     if learner_token is not None:
-
-        state = await run_in_threadpool(learners.finish, course_id, learner_token)
+        state = await run_in_threadpool(action, learners, course_id, learner_token)
     if state is None:
         await run_in_threadpool(learners.find_course, course_id)
         raise _not_recognised()
-
-    return RedirectResponse(course_path(course_id), status_code=303)
+    return state
 
 
 def _enrollment_page(course: CourseRecord, state: EnrollmentState) -> Response:
