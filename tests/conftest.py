@@ -1,7 +1,7 @@
 """Fixtures: a real server on a real database, reached over real HTTP.
 
 The server runs in a thread of the test process, so that tests can move its clock.
-Each test gets a new organization, which sees nothing of any other test's data.
+Each test gets a new organization, which cannot read any other test's data.
 Every test that uses a database runs on SQLite, and on PostgreSQL as well when
 ``ONDEMAND_TEST_POSTGRES_URL`` is set (see ``tests.databases``).
 """

@@ -53,7 +53,7 @@ class ApiError(Exception):
 
 
 class InvalidCredentials(ApiError):
-    """Missing, malformed or wrong credentials; the message never says which half is wrong."""
+    """Missing, malformed or wrong credentials; the message never states which half is wrong."""
 
     status_code = 401
     default_message = "Invalid credentials: the organization id or the API key is wrong."

@@ -101,7 +101,7 @@ class RedisCounterStore:
 
 
 class RateLimiter:
-    """Count requests per caller and tell whether each one is within the limit.
+    """Count requests per caller and decide whether each one is within the limit.
 
     When the counter store fails (Redis unreachable), requests are let through
     uncounted, and a WARNING is logged at most once a minute.

@@ -64,7 +64,7 @@ def test_headers_over_limit_are_431(strict_server: LiveServer) -> None:
 
 def test_headers_far_over_limit_are_cut_by_server(strict_server: LiveServer) -> None:
     # Once an incomplete request head passes twice the limit, the ASGI server stops
-    # buffering it and responds with 400 itself, before the application sees the request.
+    # buffering it and responds with 400 itself, before the application receives the request.
     unfinished = health_request(4 * MAX_HEADER_BYTES).removesuffix(b"\r\n\r\n")
 
     status, body = exchange(strict_server, unfinished)

@@ -1,5 +1,5 @@
 """The OpenAPI document, proven by a fuzzer: Schemathesis generates requests from it and
-checks every answer against it."""
+checks every response against it."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ SEED = 20260101
 
 
 class RequestCounter(logging.Handler):
-    """Count the request log lines of the server, one per request it answered."""
+    """Count the request log lines of the server, one per request it served."""
 
     def __init__(self) -> None:
         super().__init__()

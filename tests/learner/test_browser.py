@@ -87,6 +87,6 @@ def test_learner_starts_course_in_browser(server: LiveServer, api: httpx.Client,
     assert enrollment["status"] == "started"
     assert enrollment["email"] == "ada@example.com"
     assert enrollment["active_time_left"] == 599
-    refused = api.delete(f"/ondemand/{course['id']}")
-    assert refused.status_code == 409
-    assert failure(refused)["type"] == "CourseHasRunningEnrollments"
+    rejected = api.delete(f"/ondemand/{course['id']}")
+    assert rejected.status_code == 409
+    assert failure(rejected)["type"] == "CourseHasRunningEnrollments"

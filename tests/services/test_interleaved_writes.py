@@ -41,8 +41,8 @@ def wait_until_blocked(database: Database, holder: Connection,
                        thread: threading.Thread) -> None:
     """Wait until some session waits for a lock that ``holder`` has (PostgreSQL only)."""
     if database.is_sqlite:
-        # SQLite cannot show who waits; the call then either waits for the write lock or
-        # runs after the commit, and both must give the same result.
+        # SQLite cannot show which connection waits for a lock. The call either waits for
+        # the write lock or runs after the commit, and both orders must give one result.
         time.sleep(0.2)
         return
     holder_pid = holder.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()

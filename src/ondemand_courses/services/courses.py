@@ -24,8 +24,8 @@ from ondemand_courses.store.records import CourseRecord
 def _class_must_exist(class_id: str | None) -> Iterator[None]:
     """Report a class deleted by a concurrent transaction as ClassNotFound.
 
-    The class lookup before the write finds the class, but on PostgreSQL another
-    transaction can delete it before this one commits; the foreign key then fails.
+    The class lookup before the write can find the class while, on PostgreSQL, another
+    transaction deletes it before this one commits. The foreign key then fails the write.
     """
     try:
         yield

@@ -113,7 +113,7 @@ async def list_enrollments(course_id: str, org_id: CurrentOrganization, services
 @router.post("", operation_id="createEnrollment", response_model=None,
              openapi_extra=json_body(EnrollmentCreate),
              responses={200: {"model": EnrollmentResponse},
-                        **error_responses(404, 409, 413, 415, 422)})
+                        **error_responses(404, 408, 409, 413, 415, 422)})
 async def create_enrollment(course_id: str, request: Request, org_id: CurrentOrganization,
                             services: AppServices) -> Response:
     """Enroll a learner by email; each email once per course."""
@@ -135,7 +135,7 @@ async def get_enrollment(course_id: str, enrollment_id: str, org_id: CurrentOrga
 @router.patch("/{enrollment_id}", operation_id="updateEnrollment", response_model=None,
               openapi_extra=json_body(EnrollmentUpdate),
               responses={200: {"model": EnrollmentResponse},
-                         **error_responses(404, 409, 413, 415, 422)})
+                         **error_responses(404, 408, 409, 413, 415, 422)})
 async def update_enrollment(course_id: str, enrollment_id: str, request: Request,
                             org_id: CurrentOrganization, services: AppServices) -> Response:
     """Change the enrollment's status: pause, resume ("started"), stop, expire, inactivate."""
