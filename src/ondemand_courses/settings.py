@@ -39,7 +39,8 @@ class Settings(BaseSettings):
     max_header_bytes: int = Field(default=16 * 1024, ge=1024,
                                   description="Largest request line plus headers, in bytes.")
     body_timeout_seconds: float = Field(
-        default=30, gt=0, description="Maximum wait, in seconds, for the next part of a request body.")
+        default=30, gt=0,
+        description="Maximum wait, in seconds, for the next part of a request body.")
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["text", "json"] = "text"
 
