@@ -210,3 +210,14 @@ def test_org_list_shows_no_keys(tmp_path: Path) -> None:
     for output in (listed.stdout, text.stdout):
         assert "odc_" not in output
         assert first["api_key"] not in output
+
+
+@pytest.mark.parametrize("url", ["mysql://user@host/db", "ondemand.db"])
+def test_invalid_database_url_is_one_line(url: str) -> None:
+    result = run_cli("org", "list", "--database-url", url)
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Error: Invalid database URL '{url}': use sqlite:///PATH or "
+        "postgresql://USER@HOST/DB (ONDEMAND_DATABASE_URL or --database-url).\n"
+    )

@@ -9,7 +9,7 @@ from typing import Any
 import click
 import uvicorn
 from pydantic import ValidationError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from ondemand_courses.clock import SystemClock, format_timestamp
 from ondemand_courses.logs import configure_logging
@@ -40,11 +40,17 @@ def _load_settings(**overrides: Any) -> Settings:
 
 
 def _open_database(settings: Settings) -> Database:
-    database = Database(settings.database_url)
     try:
+        database = Database(settings.database_url)
         migrate(database)
     except SchemaTooNew as error:
         raise click.ClickException(str(error)) from None
+    except (ArgumentError, NoSuchModuleError, ModuleNotFoundError):
+        raise click.ClickException(
+            f"Invalid database URL '{mask_url_password(settings.database_url)}': use "
+            "sqlite:///PATH or postgresql://USER@HOST/DB (ONDEMAND_DATABASE_URL or "
+            "--database-url)."
+        ) from None
     except OperationalError as error:
         shown_url = mask_url_password(settings.database_url)
         raise click.ClickException(
@@ -98,7 +104,8 @@ def serve(**flags: Any) -> None:
     if first is not None:
         click.echo(f"Created the first organization, '{first.name}'.")
         _print_credentials(first, base_url)
-    click.echo(f"Serving the On-Demand Courses API at {base_url}/api/v1", err=True)
+    click.echo(f"Serving the On-Demand Courses API on http://{settings.host}:{settings.port}"
+               f"/api/v1; course links start with {base_url}", err=True)
     # Imported here so that the organization commands start without loading the web stack.
     from ondemand_courses.app import server_options
 
@@ -162,7 +169,7 @@ def create_organization(name: str, as_json: bool, database_url: str | None) -> N
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--database-url", help="Overrides ONDEMAND_DATABASE_URL.")
 def rotate_key(org_id: str, as_json: bool, database_url: str | None) -> None:
-    """Give organization ORG_ID a new API key; the old key stops working at once."""
+    """Give organization ORG_ID a new API key; the old key stops working within a second."""
     settings = _load_settings(database_url=database_url)
     database = _open_database(settings)
     credentials = OrganizationService(database, SystemClock()).rotate_key(org_id)
@@ -174,8 +181,8 @@ def rotate_key(org_id: str, as_json: bool, database_url: str | None) -> None:
         click.echo(json.dumps({"org_id": credentials.org_id, "api_key": credentials.api_key}))
         return
     base_url = settings.public_url or f"http://{settings.host}:{settings.port}"
-    click.echo(f"Rotated the API key of organization '{credentials.name}'; "
-               "the old key no longer works.")
+    click.echo(f"Rotated the API key of organization '{credentials.name}'; running servers "
+               "reject the old key within one second.")
     _print_credentials(credentials, base_url)
 
 

@@ -8,7 +8,9 @@ import sys
 from datetime import UTC, datetime
 
 # Attributes every LogRecord has; any other attribute came from ``extra=`` and is a field.
-_RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+# uvicorn passes ``color_message``, a copy of the message with terminal color codes.
+_RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {
+    "message", "asctime", "color_message"}
 
 
 class JsonFormatter(logging.Formatter):
