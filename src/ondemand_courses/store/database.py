@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -14,6 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +58,17 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.connection.dbapi_connection.execute(f"BEGIN {mode}")  # type: ignore[union-attr]
 
 
+class _ThreadReader:
+    """One thread's SQLite connection for reads, closed when the thread ends."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def __del__(self) -> None:
+        # Thread pool threads end after a while idle; their connection goes with them.
+        self.connection.close()
+
+
 class Database:
     """The engine and the one place where transactions begin and commit."""
 
@@ -62,14 +76,31 @@ class Database:
         self.url = normalize_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         self.engine = create_engine(self.url, pool_pre_ping=not self.is_sqlite)
+        # Connections that threads keep for their reads on SQLite, outside the pool, so that
+        # they never use up the pool that writers check connections out of.
+        self._read_engine = create_engine(self.url, poolclass=NullPool)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
+            _configure_sqlite(self._read_engine)
+        self._readers = threading.local()
+        self._all_readers: weakref.WeakSet[_ThreadReader] = weakref.WeakSet()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """Yield a connection inside a read transaction."""
-        with self.engine.connect() as connection, connection.begin():
-            yield connection
+        if not self.is_sqlite:
+            with self.engine.connect() as connection, connection.begin():
+                yield connection
+            return
+        # On SQLite each thread keeps one connection open for its reads: a pool checkout and
+        # checkin cost as much as reading one course.
+        reader: _ThreadReader | None = getattr(self._readers, "reader", None)
+        if reader is None or reader.connection.closed:
+            reader = _ThreadReader(self._read_engine.connect())
+            self._readers.reader = reader
+            self._all_readers.add(reader)
+        with reader.connection.begin():
+            yield reader.connection
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -81,7 +112,10 @@ class Database:
                 yield connection
 
     def dispose(self) -> None:
+        for reader in list(self._all_readers):
+            reader.connection.close()
         self.engine.dispose()
+        self._read_engine.dispose()
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:
