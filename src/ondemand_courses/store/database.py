@@ -82,6 +82,7 @@ class Database:
         if self.is_sqlite:
             _configure_sqlite(self.engine)
             _configure_sqlite(self._read_engine)
+        self._write_lock = threading.Lock()
         self._readers = threading.local()
         self._all_readers: weakref.WeakSet[_ThreadReader] = weakref.WeakSet()
 
@@ -105,9 +106,17 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """Yield a connection inside a transaction that commits when the block ends."""
-        with self.engine.connect() as connection:
-            if self.is_sqlite:
-                connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+        if not self.is_sqlite:
+            with self.engine.connect() as connection, connection.begin():
+                yield connection
+            return
+        # SQLite lets one writer at a time in, and its default busy handler makes the others
+        # sleep and retry, up to 100 ms between tries, so the write lock would often sit free
+        # while they sleep. The writers of this process queue on a lock instead, which wakes
+        # the next one as soon as the lock is released, so only one of them at a time waits
+        # in SQLite for the writers of other processes.
+        with self._write_lock, self.engine.connect() as connection:
+            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
             with connection.begin():
                 yield connection
 
