@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
         # Not with rate limiting, whose check the shortcut would skip, and not on
         # PostgreSQL, where its synchronous reads would block the event loop.
         app.add_middleware(CourseReadShortcut, prefix=API_PREFIX, services=app.state.services,
-                           settings=settings)
+                           database=database, settings=settings)
     app.add_middleware(HeaderSizeLimitMiddleware, max_bytes=settings.max_header_bytes)
     if limiter is not None:
         app.add_middleware(RateLimitMiddleware, limiter=limiter, services=app.state.services,

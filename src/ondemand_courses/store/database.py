@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import weakref
@@ -61,8 +62,11 @@ def _configure_sqlite(engine: Engine) -> None:
 class _ThreadReader:
     """One thread's SQLite connection for reads, closed when the thread ends."""
 
+    _next_serial = itertools.count()
+
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self.serial = next(self._next_serial)
 
     def __del__(self) -> None:
         # Thread pool threads end after a while idle; their connection goes with them.
@@ -93,6 +97,11 @@ class Database:
             with self.engine.connect() as connection, connection.begin():
                 yield connection
             return
+        connection = self._thread_reader().connection
+        with connection.begin():
+            yield connection
+
+    def _thread_reader(self) -> _ThreadReader:
         # On SQLite each thread keeps one connection open for its reads: a pool checkout and
         # checkin cost as much as reading one course.
         reader: _ThreadReader | None = getattr(self._readers, "reader", None)
@@ -100,8 +109,23 @@ class Database:
             reader = _ThreadReader(self._read_engine.connect())
             self._readers.reader = reader
             self._all_readers.add(reader)
-        with reader.connection.begin():
-            yield reader.connection
+        return reader
+
+    def change_version(self) -> tuple[int, int] | None:
+        """Return a value that changes whenever a transaction that wrote commits, on SQLite.
+
+        The value is only comparable with others read by the same thread. It comes from
+        ``PRAGMA data_version`` on the thread's read connection, which never writes, so it
+        counts the commits of every other connection, in this process or another. Returns
+        None on PostgreSQL.
+        """
+        if not self.is_sqlite:
+            return None
+        reader = self._thread_reader()
+        driver_connection = reader.connection.connection.dbapi_connection
+        assert driver_connection is not None
+        (version,) = driver_connection.execute("PRAGMA data_version").fetchone()
+        return reader.serial, version
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
