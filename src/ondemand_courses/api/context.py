@@ -30,6 +30,10 @@ async def call_service(services: Services, method: Callable[Parameters, Result],
     On SQLite it runs on the event loop: in WAL mode a read never waits, and a write waits
     only while another process commits. The thread hand-off cost about a quarter of a
     create's CPU there, measured with bench/run.sh on 2 cores.
+
+    NOTE: on SQLite, while one worker process runs a long write transaction (such as
+    deleting a course with many enrollments), a write request in another worker waits for
+    it on that worker's event loop, which serves nothing else until the transaction commits.
     """
     if services.database.is_sqlite:
         return method(*args, **kwargs)
