@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
         # Not with rate limiting, whose check the shortcut would skip, and not on
         # PostgreSQL, where its synchronous reads would block the event loop.
         app.add_middleware(CourseReadShortcut, prefix=API_PREFIX, services=app.state.services,
-                           settings=settings)
+                           database=database, settings=settings)
     app.add_middleware(HeaderSizeLimitMiddleware, max_bytes=settings.max_header_bytes)
     if limiter is not None:
         app.add_middleware(RateLimitMiddleware, limiter=limiter, services=app.state.services,
@@ -107,18 +107,18 @@ def counter_store(settings: Settings) -> CounterStore:
 def server_options(settings: Settings) -> dict[str, Any]:
     """Return the options of the ASGI server (uvicorn) that the limits depend on.
 
-    uvicorn's h11 parser stops buffering an incomplete request line and headers past
-    ``h11_max_incomplete_event_size`` bytes and responds with 400; its httptools parser, the
-    default when installed, has no such bound (checked on uvicorn 0.55). Twice the header
-    limit leaves room for the application to answer requests just over the limit with
-    its 431 envelope.
+    ``BoundedHttpToolsProtocol`` is uvicorn's httptools protocol, which alone has no bound
+    on the request head it buffers (checked on uvicorn 0.55), with that bound added: past
+    ``h11_max_incomplete_event_size`` bytes of an incomplete request line and headers it
+    responds with 400. Twice the header limit leaves room for the application to answer
+    requests just over the limit with its 431 envelope.
 
     uvicorn has no timeout for a request head that arrives slowly; such a connection
     holds a socket and a little memory but no worker, because requests are served by
     one event loop. ``timeout_keep_alive`` (5 seconds) closes idle connections.
     """
     return {
-        "http": "h11",
+        "http": "ondemand_courses.api.http_protocol:BoundedHttpToolsProtocol",
         "h11_max_incomplete_event_size": 2 * settings.max_header_bytes,
         "log_config": None,
         "access_log": False,

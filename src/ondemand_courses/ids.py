@@ -15,9 +15,28 @@ ACCESS_TOKEN_LENGTH = 4
 API_KEY_PREFIX = "odc_"
 
 
+def random_string(alphabet: str, length: int) -> str:
+    """Return ``length`` characters drawn uniformly and independently from ``alphabet``.
+
+    Each random byte below the largest multiple of the alphabet's size picks one character,
+    and the other bytes are dropped, so that no character is more likely than another. One
+    ``os.urandom`` call per string costs a tenth of one ``secrets.choice`` call per character.
+    """
+    size = len(alphabet)
+    accepted_below = 256 - 256 % size
+    characters: list[str] = []
+    while len(characters) < length:
+        for byte in secrets.token_bytes(2 * length):
+            if byte < accepted_below:
+                characters.append(alphabet[byte % size])
+                if len(characters) == length:
+                    break
+    return "".join(characters)
+
+
 def new_id() -> str:
     """Return a new 17-character id for an organization, class, course or enrollment."""
-    return "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
+    return random_string(ID_ALPHABET, ID_LENGTH)
 
 
 def is_well_formed_id(value: str) -> bool:
@@ -26,7 +45,7 @@ def is_well_formed_id(value: str) -> bool:
 
 def new_access_token() -> str:
     """Return a course's public access token: four random upper-case letters."""
-    return "".join(secrets.choice(string.ascii_uppercase) for _ in range(ACCESS_TOKEN_LENGTH))
+    return random_string(string.ascii_uppercase, ACCESS_TOKEN_LENGTH)
 
 
 def new_api_key() -> str:

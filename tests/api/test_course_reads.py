@@ -6,11 +6,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import update
 
 from ondemand_courses.api.course_reads import CourseReadShortcut
 from ondemand_courses.app import create_app
 from ondemand_courses.settings import Settings
-from tests.conftest import course_body, failure
+from ondemand_courses.store.tables import courses
+from tests.conftest import LiveServer, course_body, failure
 
 
 def test_get_course_matches_create_bytes(api: httpx.Client, class_id: str) -> None:
@@ -78,3 +80,52 @@ def test_shortcut_only_without_rate_limit(tmp_path: Path, rate_limit: int,
 
     assert (CourseReadShortcut in middleware) is installed
     app.state.database.dispose()
+
+
+def test_list_follows_each_write(api: httpx.Client, class_id: str) -> None:
+    first = api.post("/ondemand", json=course_body(class_id, name="First")).json()["data"]
+    assert api.get("/ondemand").json()["data"] == [first]
+    assert api.get("/ondemand").json()["data"] == [first]
+
+    second = api.post("/ondemand", json=course_body(class_id, name="Second")).json()["data"]
+    assert api.get("/ondemand").json()["data"] == [first, second]
+
+    renamed = api.patch(f"/ondemand/{first['id']}", json={"name": "Renamed"}).json()["data"]
+    assert api.get("/ondemand").json()["data"] == [renamed, second]
+
+    api.delete(f"/ondemand/{second['id']}")
+    assert api.get("/ondemand").json()["data"] == [renamed]
+
+
+def test_list_follows_write_of_other_connection(server: LiveServer, api: httpx.Client,
+                                                class_id: str) -> None:
+    # A write by another worker process reaches the database through another connection.
+    created = api.post("/ondemand", json=course_body(class_id, name="Before")).json()["data"]
+    assert api.get("/ondemand").json()["data"][0]["name"] == "Before"
+
+    with server.database.engine.begin() as connection:
+        connection.execute(update(courses).where(courses.c.id == created["id"])
+                           .values(name="After"))
+
+    assert api.get("/ondemand").json()["data"][0]["name"] == "After"
+
+
+def test_cached_list_keeps_bytes_and_headers(api: httpx.Client, class_id: str) -> None:
+    api.post("/ondemand", json=course_body(class_id))
+    read = api.get("/ondemand")
+
+    again = api.get("/ondemand")
+
+    assert again.status_code == 200
+    assert again.content == read.content
+    assert again.headers["content-type"] == "application/json; charset=utf-8"
+    assert again.headers["content-length"] == str(len(read.content))
+    assert again.headers["x-request-id"] != read.headers["x-request-id"]
+
+
+def test_list_cache_is_per_organization(api: httpx.Client, other_api: httpx.Client,
+                                        class_id: str) -> None:
+    api.post("/ondemand", json=course_body(class_id))
+    assert len(api.get("/ondemand").json()["data"]) == 1
+
+    assert other_api.get("/ondemand").json()["data"] == []

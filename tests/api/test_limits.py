@@ -133,3 +133,37 @@ def test_class_id_of_64_characters_is_looked_up(api: httpx.Client) -> None:
 
     assert response.status_code == 404
     assert failure(response)["type"] == "ClassNotFound"
+
+
+def test_long_head_after_keep_alive_request_is_cut(strict_server: LiveServer) -> None:
+    # The head bound starts again with each request on a connection, and counts a head
+    # that arrives in many pieces.
+    port = int(strict_server.url.rsplit(":", 1)[1])
+    first = b"GET /api/v1/health HTTP/1.1\r\nHost: test\r\n\r\n"
+    second = health_request(4 * MAX_HEADER_BYTES).removesuffix(b"\r\n\r\n")
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(first)
+        first_response = connection.recv(65536)
+        for start in range(0, len(second), 512):
+            connection.sendall(second[start:start + 512])
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+
+    assert first_response.startswith(b"HTTP/1.1 200 ")
+    assert received.startswith(b"HTTP/1.1 400 ")
+    assert received.endswith(b"\r\n\r\nInvalid HTTP request received.")
+
+
+def test_keep_alive_requests_within_limit_pass(strict_server: LiveServer) -> None:
+    port = int(strict_server.url.rsplit(":", 1)[1])
+    keep_alive = b"Connection: keep-alive"
+    request = health_request(MAX_HEADER_BYTES - 5).replace(b"Connection: close", keep_alive)
+    assert len(request) == MAX_HEADER_BYTES
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        statuses = []
+        for _ in range(3):
+            connection.sendall(request)
+            statuses.append(connection.recv(65536).split(b" ", 2)[1])
+
+    assert statuses == [b"200", b"200", b"200"]

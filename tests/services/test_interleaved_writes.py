@@ -102,7 +102,8 @@ def test_class_delete_racing_course_insert(database: Database) -> None:
 
     outcome = run_while_holding(
         database,
-        lambda holder: course_store.insert_course(holder, org_id, course, CLOCK_START_MS),
+        lambda holder: course_store.insert_course_of_class(holder, org_id, course,
+                                                          CLOCK_START_MS),
         lambda: services.classes.delete(org_id, lab_class.id),
     )
 

@@ -10,10 +10,9 @@ from urllib.parse import parse_qs
 
 import orjson
 from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from ondemand_courses.api.context import get_services, public_base_url
+from ondemand_courses.api.context import call_service, get_services, public_base_url
 from ondemand_courses.learner.limiter import WrongTokenLimiter
 from ondemand_courses.learner.pages import LearnerPageError, format_minutes, render
 from ondemand_courses.schemas import clean_email
@@ -41,13 +40,14 @@ def course_path(course_id: str) -> str:
 @router.get("")
 async def course_page(course_id: str, request: Request) -> Response:
     """Show the learner's enrollment if this browser is recognised, else the start form."""
-    learners = get_services(request).learners
-    course = await run_in_threadpool(learners.find_course, course_id)
+    services = get_services(request)
+    learners = services.learners
+    course = await call_service(services, learners.find_course, course_id)
 
     learner_token = request.cookies.get(LEARNER_COOKIE)
     state = None
     if learner_token is not None:
-        state = await run_in_threadpool(learners.view, course_id, learner_token)
+        state = await call_service(services, learners.view, course_id, learner_token)
 
     if state is None:
         return render("course.html", course=course)
@@ -61,8 +61,9 @@ async def start(course_id: str, request: Request) -> Response:
     limiter = _limiter(request)
     # NOTE: behind a reverse proxy this is the proxy's address, shared by all its learners.
     address = request.client.host if request.client else "unknown"
-    learners = get_services(request).learners
-    course = await run_in_threadpool(learners.find_course, course_id)
+    services = get_services(request)
+    learners = services.learners
+    course = await call_service(services, learners.find_course, course_id)
 
     retry_after = limiter.retry_after_seconds(address)
     if retry_after is not None:
@@ -80,7 +81,7 @@ async def start(course_id: str, request: Request) -> Response:
 
     try:
         access_token = fields.get("access_token", "")
-        started = await run_in_threadpool(learners.start, course_id, email, access_token)
+        started = await call_service(services, learners.start, course_id, email, access_token)
     except WrongAccessToken:
         limiter.record_wrong_token(address)
         return render("course.html", 403, course=course, email=email,
@@ -127,13 +128,14 @@ async def _for_recognised_learner(
     Raises the course's not-found page, or a 4xx page when the browser is not recognised.
     """
     _check_same_origin(request)
-    learners = get_services(request).learners
+    services = get_services(request)
+    learners = services.learners
     learner_token = request.cookies.get(LEARNER_COOKIE)
     state = None
     if learner_token is not None:
-        state = await run_in_threadpool(action, learners, course_id, learner_token)
+        state = await call_service(services, action, learners, course_id, learner_token)
     if state is None:
-        await run_in_threadpool(learners.find_course, course_id)
+        await call_service(services, learners.find_course, course_id)
         raise _not_recognised()
     return state
 

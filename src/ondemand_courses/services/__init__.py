@@ -24,6 +24,7 @@ class Services:
     courses: CourseService
     enrollments: EnrollmentService
     learners: LearnerService
+    database: Database
 
     @classmethod
     def build(cls, database: Database, clock: Clock) -> Services:
@@ -33,4 +34,5 @@ class Services:
             courses=CourseService(database, clock),
             enrollments=EnrollmentService(database, clock),
             learners=LearnerService(database, clock),
+            database=database,
         )

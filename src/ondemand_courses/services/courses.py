@@ -82,9 +82,9 @@ class CourseService:
             public_access_token=ids.new_access_token(), status=body.status,
         )
         with _class_must_exist(body.class_id), self._database.write() as connection:
-            if class_store.find_class(connection, org_id, body.class_id) is None:
+            if not store.insert_course_of_class(connection, org_id, record,
+                                                self._clock.now_ms()):
                 raise ClassNotFound(body.class_id, body_field="class_id")
-            store.insert_course(connection, org_id, record, self._clock.now_ms())
         return record
 
     def update(self, org_id: str, course_id: str, body: CourseUpdate) -> CourseRecord:

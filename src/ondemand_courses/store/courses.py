@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, exists, func, insert, select, update
+from sqlalchemy import Connection, bindparam, cast, delete, exists, func, insert, select, update
 
 from ondemand_courses.store.records import CourseRecord
-from ondemand_courses.store.tables import courses, enrollments
+from ondemand_courses.store.tables import classes, courses, enrollments
 
 # Statuses of an enrollment that is running: its course cannot be deleted.
 RUNNING_STATUSES = ("started", "paused")
@@ -21,18 +21,31 @@ _COLUMNS = (
 # Built once: building a statement and its cache key costs more than running it on SQLite.
 _FIND_COURSE = select(*_COLUMNS).where(courses.c.org_id == bindparam("org_id"),
                                        courses.c.id == bindparam("course_id"))
-_INSERT_COURSE = insert(courses)
+_INSERTED_COLUMNS = (
+    "id", "name", "external_id", "days_limit", "activity_hours_limit", "public_access_token",
+    "status", "created_at", "updated_at",
+)
+# The class lookup and the insert in one statement: the course row is built from the class
+# row that belongs to the organization, so no row is inserted when there is none.
+_INSERT_COURSE_OF_CLASS = insert(courses).from_select(
+    ["org_id", "class_id", *_INSERTED_COLUMNS],
+    select(classes.c.org_id, classes.c.id,
+           *(cast(bindparam(name), courses.c[name].type) for name in _INSERTED_COLUMNS))
+    .where(classes.c.org_id == bindparam("org_id"), classes.c.id == bindparam("class_id")),
+).returning(courses.c.seq)  # rowcount of an INSERT is not reported by every driver
 
 
-def insert_course(connection: Connection, org_id: str, record: CourseRecord,
-                  now_ms: int) -> None:
-    connection.execute(_INSERT_COURSE, {
+def insert_course_of_class(connection: Connection, org_id: str, record: CourseRecord,
+                           now_ms: int) -> bool:
+    """Insert the course if its class exists in the organization; return whether it did."""
+    result = connection.execute(_INSERT_COURSE_OF_CLASS, {
         "id": record.id, "org_id": org_id, "class_id": record.class_id, "name": record.name,
         "external_id": record.external_id, "days_limit": record.days_limit,
         "activity_hours_limit": record.activity_hours_limit,
         "public_access_token": record.public_access_token, "status": record.status,
         "created_at": now_ms, "updated_at": now_ms,
     })
+    return result.first() is not None
 
 
 def find_course(connection: Connection, org_id: str, course_id: str) -> CourseRecord | None:

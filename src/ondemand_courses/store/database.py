@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -14,6 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +59,20 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.connection.dbapi_connection.execute(f"BEGIN {mode}")  # type: ignore[union-attr]
 
 
+class _ThreadReader:
+    """One thread's SQLite connection for reads, closed when the thread ends."""
+
+    _next_serial = itertools.count()
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.serial = next(self._next_serial)
+
+    def __del__(self) -> None:
+        # Thread pool threads end after a while idle; their connection goes with them.
+        self.connection.close()
+
+
 class Database:
     """The engine and the one place where transactions begin and commit."""
 
@@ -62,26 +80,75 @@ class Database:
         self.url = normalize_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         self.engine = create_engine(self.url, pool_pre_ping=not self.is_sqlite)
+        # Connections that threads keep for their reads on SQLite, outside the pool, so that
+        # they never use up the pool that writers check connections out of.
+        self._read_engine = create_engine(self.url, poolclass=NullPool)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
+            _configure_sqlite(self._read_engine)
+        self._write_lock = threading.Lock()
+        self._readers = threading.local()
+        self._all_readers: weakref.WeakSet[_ThreadReader] = weakref.WeakSet()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """Yield a connection inside a read transaction."""
-        with self.engine.connect() as connection, connection.begin():
+        if not self.is_sqlite:
+            with self.engine.connect() as connection, connection.begin():
+                yield connection
+            return
+        connection = self._thread_reader().connection
+        with connection.begin():
             yield connection
+
+    def _thread_reader(self) -> _ThreadReader:
+        # On SQLite each thread keeps one connection open for its reads: a pool checkout and
+        # checkin cost as much as reading one course.
+        reader: _ThreadReader | None = getattr(self._readers, "reader", None)
+        if reader is None or reader.connection.closed:
+            reader = _ThreadReader(self._read_engine.connect())
+            self._readers.reader = reader
+            self._all_readers.add(reader)
+        return reader
+
+    def change_version(self) -> tuple[int, int] | None:
+        """Return a value that changes whenever a transaction that wrote commits, on SQLite.
+
+        The value is only comparable with others read by the same thread. It comes from
+        ``PRAGMA data_version`` on the thread's read connection, which never writes, so it
+        counts the commits of every other connection, in this process or another. Returns
+        None on PostgreSQL.
+        """
+        if not self.is_sqlite:
+            return None
+        reader = self._thread_reader()
+        driver_connection = reader.connection.connection.dbapi_connection
+        assert driver_connection is not None
+        (version,) = driver_connection.execute("PRAGMA data_version").fetchone()
+        return reader.serial, version
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """Yield a connection inside a transaction that commits when the block ends."""
-        with self.engine.connect() as connection:
-            if self.is_sqlite:
-                connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+        if not self.is_sqlite:
+            with self.engine.connect() as connection, connection.begin():
+                yield connection
+            return
+        # SQLite lets one writer at a time in, and its default busy handler makes the others
+        # sleep and retry, up to 100 ms between tries, so the write lock would often sit free
+        # while they sleep. The writers of this process queue on a lock instead, which wakes
+        # the next one as soon as the lock is released, so only one of them at a time waits
+        # in SQLite for the writers of other processes.
+        with self._write_lock, self.engine.connect() as connection:
+            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
             with connection.begin():
                 yield connection
 
     def dispose(self) -> None:
+        for reader in list(self._all_readers):
+            reader.connection.close()
         self.engine.dispose()
+        self._read_engine.dispose()
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ondemand_courses.api import envelope
 from ondemand_courses.api.auth import CurrentOrganization
 from ondemand_courses.api.body import read_json_body
-from ondemand_courses.api.context import AppServices
+from ondemand_courses.api.context import AppServices, call_service
 from ondemand_courses.api.documentation import (
     ClassListResponse,
     ClassResponse,
@@ -41,7 +40,7 @@ def class_data(lab_class: ClassRecord) -> dict[str, Any]:
             responses={200: {"model": ClassListResponse}, **error_responses(422)})
 async def list_classes(org_id: CurrentOrganization, services: AppServices,
                        page: RequestedPage) -> Response:
-    found = await run_in_threadpool(services.classes.list, org_id, page)
+    found = await call_service(services, services.classes.list, org_id, page)
     return envelope.success_list(found, [class_data(item) for item in found.items])
 
 
@@ -52,7 +51,7 @@ async def create_class(request: Request, org_id: CurrentOrganization,
                        services: AppServices) -> Response:
     body = await read_json_body(request, ClassCreate)
 
-    created = await run_in_threadpool(services.classes.create, org_id, body)
+    created = await call_service(services, services.classes.create, org_id, body)
 
     return envelope.success(class_data(created))
 
@@ -61,7 +60,7 @@ async def create_class(request: Request, org_id: CurrentOrganization,
             responses={200: {"model": ClassResponse}, **error_responses(404)})
 async def get_class(class_id: str, org_id: CurrentOrganization,
                     services: AppServices) -> Response:
-    lab_class = await run_in_threadpool(services.classes.get, org_id, class_id)
+    lab_class = await call_service(services, services.classes.get, org_id, class_id)
     return envelope.success(class_data(lab_class))
 
 
@@ -73,7 +72,7 @@ async def update_class(class_id: str, request: Request, org_id: CurrentOrganizat
                        services: AppServices) -> Response:
     body = await read_json_body(request, ClassUpdate)
 
-    updated = await run_in_threadpool(services.classes.update, org_id, class_id, body)
+    updated = await call_service(services, services.classes.update, org_id, class_id, body)
 
     return envelope.success(class_data(updated))
 
@@ -83,5 +82,5 @@ async def update_class(class_id: str, request: Request, org_id: CurrentOrganizat
 async def delete_class(class_id: str, org_id: CurrentOrganization,
                        services: AppServices) -> Response:
     """Delete the class; refused while a course is based on it."""
-    await run_in_threadpool(services.classes.delete, org_id, class_id)
+    await call_service(services, services.classes.delete, org_id, class_id)
     return envelope.deleted()

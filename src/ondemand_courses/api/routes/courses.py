@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ondemand_courses.api import envelope
 from ondemand_courses.api.auth import CurrentOrganization
 from ondemand_courses.api.body import read_json_body
-from ondemand_courses.api.context import AppServices, PublicBaseUrl
+from ondemand_courses.api.context import AppServices, PublicBaseUrl, call_service
 from ondemand_courses.api.documentation import (
     CourseListResponse,
     CourseResponse,
@@ -54,7 +53,7 @@ async def list_courses(org_id: CurrentOrganization, services: AppServices,
         return envelope.success_in_batches(
             [course_data(course, base_url) for course in batch] for batch in batches
         )
-    found = await run_in_threadpool(services.courses.list, org_id, page)
+    found = await call_service(services, services.courses.list, org_id, page)
     return envelope.success_list(found, [course_data(course, base_url) for course in found.items])
 
 
@@ -66,7 +65,7 @@ async def create_course(request: Request, org_id: CurrentOrganization, services:
                         base_url: PublicBaseUrl) -> Response:
     body = await read_json_body(request, CourseCreate)
 
-    course = await run_in_threadpool(services.courses.create, org_id, body)
+    course = await call_service(services, services.courses.create, org_id, body)
 
     return envelope.success(course_data(course, base_url))
 
@@ -75,7 +74,7 @@ async def create_course(request: Request, org_id: CurrentOrganization, services:
             responses={200: {"model": CourseResponse}, **error_responses(404)})
 async def get_course(course_id: str, org_id: CurrentOrganization, services: AppServices,
                      base_url: PublicBaseUrl) -> Response:
-    course = await run_in_threadpool(services.courses.get, org_id, course_id)
+    course = await call_service(services, services.courses.get, org_id, course_id)
     return envelope.success(course_data(course, base_url))
 
 
@@ -88,7 +87,7 @@ async def update_course(course_id: str, request: Request, org_id: CurrentOrganiz
     """Change any subset of the course's writable fields."""
     body = await read_json_body(request, CourseUpdate)
 
-    course = await run_in_threadpool(services.courses.update, org_id, course_id, body)
+    course = await call_service(services, services.courses.update, org_id, course_id, body)
 
     return envelope.success(course_data(course, base_url))
 
@@ -98,5 +97,5 @@ async def update_course(course_id: str, request: Request, org_id: CurrentOrganiz
 async def delete_course(course_id: str, org_id: CurrentOrganization,
                         services: AppServices) -> Response:
     """Delete the course and its enrollments; refused while an enrollment is running."""
-    await run_in_threadpool(services.courses.delete, org_id, course_id)
+    await call_service(services, services.courses.delete, org_id, course_id)
     return envelope.deleted()

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ondemand_courses.api import envelope
 from ondemand_courses.api.auth import CurrentOrganization
 from ondemand_courses.api.body import read_json_body
-from ondemand_courses.api.context import AppServices
+from ondemand_courses.api.context import AppServices, call_service
 from ondemand_courses.api.documentation import (
     DeletedResponse,
     EnrollmentListResponse,
@@ -106,7 +105,7 @@ RequestedFilter = Annotated[EnrollmentFilter, Depends(enrollment_filter)]
 async def list_enrollments(course_id: str, org_id: CurrentOrganization, services: AppServices,
                            page: RequestedPage, where: RequestedFilter) -> Response:
     """List the course's enrollments, oldest first."""
-    found = await run_in_threadpool(services.enrollments.list, org_id, course_id, page, where)
+    found = await call_service(services, services.enrollments.list, org_id, course_id, page, where)
     return envelope.success_list(found, [enrollment_data(state) for state in found.items])
 
 
@@ -119,7 +118,8 @@ async def create_enrollment(course_id: str, request: Request, org_id: CurrentOrg
     """Enroll a learner by email; each email once per course."""
     body = await read_json_body(request, EnrollmentCreate)
 
-    created = await run_in_threadpool(services.enrollments.enroll, org_id, course_id, body.email)
+    created = await call_service(services, services.enrollments.enroll, org_id, course_id,
+                                 body.email)
 
     return envelope.success(enrollment_data(created))
 
@@ -128,7 +128,7 @@ async def create_enrollment(course_id: str, request: Request, org_id: CurrentOrg
             responses={200: {"model": EnrollmentResponse}, **error_responses(404)})
 async def get_enrollment(course_id: str, enrollment_id: str, org_id: CurrentOrganization,
                          services: AppServices) -> Response:
-    state = await run_in_threadpool(services.enrollments.get, org_id, course_id, enrollment_id)
+    state = await call_service(services, services.enrollments.get, org_id, course_id, enrollment_id)
     return envelope.success(enrollment_data(state))
 
 
@@ -141,7 +141,7 @@ async def update_enrollment(course_id: str, enrollment_id: str, request: Request
     """Change the enrollment's status: pause, resume ("started"), stop, expire, inactivate."""
     body = await read_json_body(request, EnrollmentUpdate)
 
-    state = await run_in_threadpool(services.enrollments.change_status, org_id, course_id,
+    state = await call_service(services, services.enrollments.change_status, org_id, course_id,
                                     enrollment_id, body.status)
 
     return envelope.success(enrollment_data(state))
@@ -152,5 +152,5 @@ async def update_enrollment(course_id: str, enrollment_id: str, request: Request
 async def delete_enrollment(course_id: str, enrollment_id: str, org_id: CurrentOrganization,
                             services: AppServices) -> Response:
     """Delete an enrollment that has not started."""
-    await run_in_threadpool(services.enrollments.delete, org_id, course_id, enrollment_id)
+    await call_service(services, services.enrollments.delete, org_id, course_id, enrollment_id)
     return envelope.deleted()
