@@ -110,8 +110,8 @@ def server_options(settings: Settings) -> dict[str, Any]:
     ``BoundedHttpToolsProtocol`` is uvicorn's httptools protocol, which alone has no bound
     on the request head it buffers (checked on uvicorn 0.55), with that bound added: past
     ``h11_max_incomplete_event_size`` bytes of an incomplete request line and headers it
-    responds with 400. Twice the header limit leaves room for the application to answer
-    requests just over the limit with its 431 envelope.
+    responds with 400. Twice the header limit leaves room for the application to respond
+    to requests just over the limit with its 431 envelope.
 
     uvicorn has no timeout for a request head that arrives slowly; such a connection
     holds a socket and a little memory but no worker, because requests are served by

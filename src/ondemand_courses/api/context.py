@@ -27,9 +27,10 @@ async def call_service(services: Services, method: Callable[Parameters, Result],
 
     On PostgreSQL the method runs in the thread pool, because a query can wait for a row
     lock or the network, and the worker's event loop must serve other requests meanwhile.
-    On SQLite it runs on the event loop: in WAL mode a read never waits, and a write waits
-    only while another process commits. The thread hand-off cost about a quarter of a
-    create's CPU there, measured with bench/run.sh on 2 cores.
+    On SQLite it runs on the event loop: in WAL mode a read does not wait for writers, and a
+    write waits only while another process holds the write lock for its transaction. The
+    thread hand-off cost about a quarter of a create's CPU there, measured with
+    bench/run.sh on 2 cores.
 
     NOTE: on SQLite, while one worker process runs a long write transaction (such as
     deleting a course with many enrollments), a write request in another worker waits for

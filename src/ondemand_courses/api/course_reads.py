@@ -7,7 +7,7 @@ when the credentials are valid and the course exists, through the same services 
 envelope functions as the routes. A whole list that fits in one batch is kept as bytes per
 organization and base URL, and served again until a commit to the database changes SQLite's
 ``PRAGMA data_version``. Every other request, including each one that would
-fail, goes on to the FastAPI routes, which stay the single source of error answers.
+fail, goes on to the FastAPI routes, which stay the single source of error responses.
 """
 
 from __future__ import annotations

@@ -102,7 +102,7 @@ class HeaderSizeLimitMiddleware:
     """Respond with ``431 RequestHeaderFieldsTooLarge`` when the request line and headers
     together are larger than ``max_bytes``.
 
-    The ASGI server bounds what it buffers before the application sees a request (see
+    The ASGI server bounds what it buffers before the application receives a request (see
     ``server_options`` in ``ondemand_courses.app``); this check gives the envelope and
     the exact limit.
     """

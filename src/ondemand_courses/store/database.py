@@ -52,7 +52,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        # A deferred transaction that later writes cannot wait for the lock (SQLite answers
+        # A deferred transaction that later writes cannot wait for the lock (SQLite returns
         # SQLITE_BUSY at once), so writers take the write lock when they begin.
         # Sent through the driver: SQLAlchemy's execute path would double the cost of a read.
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
