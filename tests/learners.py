@@ -67,6 +67,7 @@ def start_learner(learner: httpx.Client, course: dict[str, Any], email: str) -> 
 def heartbeat(learner: httpx.Client, course_id: str) -> dict[str, Any]:
     response = learner.post(f"/training/ondemand/{course_id}/heartbeat")
     assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json; charset=utf-8"
     state: dict[str, Any] = response.json()
     return state
 

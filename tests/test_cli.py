@@ -212,7 +212,8 @@ def test_org_list_shows_no_keys(tmp_path: Path) -> None:
         assert first["api_key"] not in output
 
 
-@pytest.mark.parametrize("url", ["mysql://user@host/db", "ondemand.db"])
+@pytest.mark.parametrize("url", ["mysql://user@host/db", "ondemand.db", "sqlite://",
+                                 "sqlite:///:memory:"])
 def test_invalid_database_url_is_one_line(url: str) -> None:
     result = run_cli("org", "list", "--database-url", url)
 

@@ -14,7 +14,7 @@ from ondemand_courses.api.documentation import build_openapi
 from ondemand_courses.api.errors import index_route_methods, install_error_handlers
 from ondemand_courses.api.middleware import HeaderSizeLimitMiddleware, RequestContextMiddleware
 from ondemand_courses.api.ratelimit import RateLimitMiddleware
-from ondemand_courses.api.routes import classes, courses, enrollments, health
+from ondemand_courses.api.routes import classes, courses, docs, enrollments, health
 from ondemand_courses.clock import Clock, SystemClock
 from ondemand_courses.learner import routes as learner
 from ondemand_courses.learner.limiter import WrongTokenLimiter
@@ -55,8 +55,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     app = FastAPI(
         lifespan=lifespan,
         title="On-Demand Courses API",
-        openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        # Served by the docs router, with the charset the contract asks for.
+        openapi_url=None,
+        docs_url=None,
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
         redirect_slashes=False,
@@ -66,7 +67,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     app.state.database = database
     app.state.services = Services.build(database, clock)
 
-    routers = (health.router, courses.router, classes.router, enrollments.router)
+    routers = (health.router, courses.router, classes.router, enrollments.router, docs.router)
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
     app.state.route_methods = index_route_methods(API_PREFIX, routers)

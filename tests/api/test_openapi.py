@@ -8,6 +8,7 @@ import httpx
 def test_openapi_lists_every_operation(anonymous: httpx.Client) -> None:
     response = anonymous.get("/openapi.json")
 
+    assert response.headers["content-type"] == "application/json; charset=utf-8"
     assert response.status_code == 200
     document = response.json()
     operations = {

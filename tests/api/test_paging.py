@@ -76,6 +76,8 @@ def test_classes_are_paged_too(api: httpx.Client) -> None:
         ("page=", [("page", "Must be an integer")]),
         ("page=abc", [("page", "Must be an integer")]),
         ("page=1000000000000000000", [("page", "Must be at most 999999999999999999")]),
+        ("page=" + "9" * 5000, [("page", "Must be at most 999999999999999999")]),
+        ("limit=" + "5" * 5000, [("limit", "Must be at most 1000")]),
         ("limit=0", [("limit", "Must be at least 1")]),
         ("limit=1001", [("limit", "Must be at most 1000")]),
         ("page=x&limit=0", [("page", "Must be an integer"), ("limit", "Must be at least 1")]),
@@ -98,3 +100,10 @@ def test_limit_of_1000_is_accepted(api: httpx.Client) -> None:
 
     assert response.status_code == 200
     assert response.json()["metadata"]["limit"] == 1000
+
+
+def test_limit_with_leading_zeros_is_accepted(api: httpx.Client) -> None:
+    response = api.get("/ondemand?limit=" + "0" * 5000 + "7")
+
+    assert response.status_code == 200
+    assert response.json()["metadata"]["limit"] == 7

@@ -234,3 +234,17 @@ def test_unreachable_redis_lets_requests_through(
     assert warnings[0].getMessage().startswith(
         "Rate limit counts are unavailable, so requests pass uncounted (1 failed since the "
         "last warning): Error 111 connecting to 127.0.0.1:")
+
+
+def test_500_has_headers(limited: LiveServer, window: int,
+                         monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*_args: object) -> None:
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(limited.app_state.services.classes,  # type: ignore[attr-defined]
+                        "list", fail)
+    with limited.client(limited.create_organization()) as client:
+        response = client.get("/classes")
+
+    assert response.status_code == 500
+    assert limit_headers(response) == ("3", "2", str(window + 60))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, start_server
 from tests.learners import (
     DAY_MS,
     browser,
@@ -197,6 +198,25 @@ def test_post_from_other_site_is_refused(server: LiveServer, api: httpx.Client,
     assert response.status_code == 403
     assert "sent from another site" in response.text
     assert api.get(f"/ondemand/{course['id']}/enrollments").json()["data"] == []
+
+
+def test_post_from_public_url_with_path_is_accepted(tmp_path: Path) -> None:
+    servers = start_server(f"sqlite:///{tmp_path}/public.db",
+                           public_url="https://courses.example.com/lab")
+    server = next(servers)
+    try:
+        with server.client(server.create_organization()) as api:
+            class_id = api.post("/classes", json={"name": "Lab"}).json()["data"]["id"]
+            course = create_course(api, class_id)
+        with browser(server) as learner:
+            response = learner.post(f"/training/ondemand/{course['id']}/start",
+                                    data={"email": "ada@example.com",
+                                          "access_token": course["public_access_token"]},
+                                    headers={"Origin": "https://courses.example.com"})
+    finally:
+        servers.close()
+
+    assert response.status_code == 303
 
 
 def test_repeated_wrong_tokens_are_slowed_down(server: LiveServer, api: httpx.Client,

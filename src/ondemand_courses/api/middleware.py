@@ -15,6 +15,10 @@ from ondemand_courses.errors import InternalServerError, RequestHeaderFieldsTooL
 
 logger = logging.getLogger("ondemand_courses.requests")
 
+# Key in the request scope's state of raw headers that every response to the request
+# carries, such as the rate-limit headers; the last-resort 500 adds them too.
+RESPONSE_HEADERS_KEY = "response_headers"
+
 
 def route_template(scope: Scope) -> str | None:
     """Return the path template of the API route that the request's path matches, if any.
@@ -78,6 +82,7 @@ class RequestContextMiddleware:
                 error = InternalServerError(f"Internal server error (request id {request_id}).")
                 response = failure(error)
                 response.headers["X-Request-Id"] = request_id
+                response.raw_headers.extend(scope["state"].get(RESPONSE_HEADERS_KEY, []))
                 await response(scope, receive, send)
             status = 500
         finally:

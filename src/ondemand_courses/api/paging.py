@@ -37,7 +37,12 @@ def _parse_bounded(raw: str, name: str, maximum: int, problems: list[FieldError]
     if _DIGITS.fullmatch(raw) is None:
         problems.append(FieldError("query", name, "Must be an integer"))
         return 1
-    value = int(raw)
+    # Compared as text first: Python refuses to convert strings of over 4,300 digits.
+    significant = raw.lstrip("0") or "0"
+    if len(significant) > len(str(maximum)):
+        problems.append(FieldError("query", name, f"Must be at most {maximum}"))
+        return 1
+    value = int(significant)
     if value < 1:
         problems.append(FieldError("query", name, "Must be at least 1"))
     elif value > maximum:

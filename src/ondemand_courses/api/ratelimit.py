@@ -6,6 +6,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ondemand_courses.api.auth import resolve_organization
 from ondemand_courses.api.envelope import failure
+from ondemand_courses.api.middleware import RESPONSE_HEADERS_KEY
 from ondemand_courses.errors import TooManyRequests
 from ondemand_courses.ratelimit import RateLimiter
 from ondemand_courses.services import Services
@@ -58,6 +59,8 @@ class RateLimitMiddleware:
             response.raw_headers.extend(state.headers())
             await response(scope, receive, send)
             return
+
+        scope.setdefault("state", {})[RESPONSE_HEADERS_KEY] = state.headers()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

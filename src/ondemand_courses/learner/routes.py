@@ -6,13 +6,14 @@ sends the heartbeats that count active time.
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from ondemand_courses.api.context import call_service, get_services, public_base_url
+from ondemand_courses.api.envelope import JSON_MEDIA_TYPE
 from ondemand_courses.learner.limiter import WrongTokenLimiter
 from ondemand_courses.learner.pages import LearnerPageError, format_minutes, render
 from ondemand_courses.schemas import clean_email
@@ -108,7 +109,7 @@ async def heartbeat(course_id: str, request: Request) -> Response:
         "enrollment_time_left_text": format_minutes(state.enrollment_time_left),
         "active_time_left_text": format_minutes(state.active_time_left),
     }
-    return Response(orjson.dumps(body), media_type="application/json",
+    return Response(orjson.dumps(body), media_type=JSON_MEDIA_TYPE,
                     headers={"Cache-Control": "no-store"})
 
 
@@ -179,7 +180,9 @@ def _check_same_origin(request: Request) -> None:
     if origin is None:
         return
     own = f"{request.url.scheme}://{request.url.netloc}"
-    if origin not in (own, public_base_url(request)):
+    # An Origin header carries no path, so a public URL with one is compared without it.
+    public = urlsplit(public_base_url(request))
+    if origin not in (own, f"{public.scheme}://{public.netloc}"):
         raise LearnerPageError(403, "Cross-site request rejected",
                                "This form was sent from another site. Open the course link "
                                "and send the form from there.")

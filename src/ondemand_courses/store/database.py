@@ -17,6 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
 logger = logging.getLogger(__name__)
@@ -30,8 +31,14 @@ class SchemaTooNew(RuntimeError):
 
 
 def normalize_url(url: str) -> str:
-    """Select psycopg 3 for ``postgresql://`` URLs, which SQLAlchemy maps to psycopg2."""
+    """Select psycopg 3 for ``postgresql://`` URLs, which SQLAlchemy maps to psycopg2.
+
+    Raises ArgumentError for an in-memory SQLite database: every connection would see its
+    own empty database, and nothing would outlive the process.
+    """
     parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        raise ArgumentError(f"in-memory SQLite is not supported: {url}; use sqlite:///PATH")
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
