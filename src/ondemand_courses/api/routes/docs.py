@@ -1,7 +1,7 @@
 """The OpenAPI document and the interactive documentation, served without credentials.
 
-FastAPI's own routes for these answer ``application/json`` without a charset; the
-contract asks ``application/json; charset=utf-8`` of every JSON response.
+FastAPI's own routes for these send ``application/json`` without a charset, and every
+JSON response of this API is ``application/json; charset=utf-8``.
 """
 
 from __future__ import annotations
