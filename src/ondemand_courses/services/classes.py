@@ -8,7 +8,7 @@ from ondemand_courses import ids
 from ondemand_courses.clock import Clock
 from ondemand_courses.errors import ClassInUse, ClassNotFound
 from ondemand_courses.schemas import ClassCreate, ClassUpdate
-from ondemand_courses.services.pages import Page, PageRequest
+from ondemand_courses.services.pages import Page, PageRequest, read_page
 from ondemand_courses.store import classes as store
 from ondemand_courses.store.constraints import is_foreign_key_violation
 from ondemand_courses.store.database import Database
@@ -22,12 +22,12 @@ class ClassService:
 
     def list(self, org_id: str, page: PageRequest | None) -> Page[ClassRecord]:
         with self._database.read() as connection:
-            if page is None:
-                return Page.everything(store.list_classes(connection, org_id))
-            total = store.count_classes(connection, org_id)
-            items = (store.list_classes(connection, org_id, offset=page.offset, limit=page.limit)
-                     if page.offset < total else [])
-            return Page.of(items, total, page)
+            return read_page(
+                page,
+                lambda: store.count_classes(connection, org_id),
+                lambda offset, limit: store.list_classes(connection, org_id, offset=offset,
+                                                         limit=limit),
+            )
 
     def get(self, org_id: str, class_id: str) -> ClassRecord:
         with self._database.read() as connection:

@@ -11,7 +11,7 @@ from ondemand_courses import ids
 from ondemand_courses.clock import Clock
 from ondemand_courses.errors import ClassNotFound, CourseHasRunningEnrollments, CourseNotFound
 from ondemand_courses.schemas import CourseCreate, CourseUpdate
-from ondemand_courses.services.pages import Page, PageRequest
+from ondemand_courses.services.pages import Page, PageRequest, read_page
 from ondemand_courses.store import classes as class_store
 from ondemand_courses.store import courses as store
 from ondemand_courses.store import enrollments as enrollment_store
@@ -60,12 +60,12 @@ class CourseService:
 
     def list(self, org_id: str, page: PageRequest | None) -> Page[CourseRecord]:
         with self._database.read() as connection:
-            if page is None:
-                return Page.everything(store.list_courses(connection, org_id))
-            total = store.count_courses(connection, org_id)
-            items = (store.list_courses(connection, org_id, offset=page.offset, limit=page.limit)
-                     if page.offset < total else [])
-            return Page.of(items, total, page)
+            return read_page(
+                page,
+                lambda: store.count_courses(connection, org_id),
+                lambda offset, limit: store.list_courses(connection, org_id, offset=offset,
+                                                         limit=limit),
+            )
 
     def get(self, org_id: str, course_id: str) -> CourseRecord:
         with self._database.read() as connection:

@@ -20,7 +20,7 @@ from ondemand_courses.errors import (
 )
 from ondemand_courses.services import lifecycle
 from ondemand_courses.services.lifecycle import EnrollmentState
-from ondemand_courses.services.pages import Page, PageRequest
+from ondemand_courses.services.pages import Page, PageRequest, read_page
 from ondemand_courses.store import courses as course_store
 from ondemand_courses.store import enrollments as store
 from ondemand_courses.store.constraints import is_foreign_key_violation, is_unique_violation
@@ -40,14 +40,13 @@ class EnrollmentService:
         with self._database.read() as connection:
             if course_store.find_course(connection, org_id, course_id) is None:
                 raise CourseNotFound(course_id)
-            if page is None:
-                found = store.list_enrollments(connection, org_id, course_id, where, now_ms)
-                return Page.everything(_states(found, now_ms))
-            total = store.count_enrollments(connection, org_id, course_id, where, now_ms)
-            found = (store.list_enrollments(connection, org_id, course_id, where, now_ms,
-                                            offset=page.offset, limit=page.limit)
-                     if page.offset < total else [])
-            return Page.of(_states(found, now_ms), total, page)
+            found = read_page(
+                page,
+                lambda: store.count_enrollments(connection, org_id, course_id, where, now_ms),
+                lambda offset, limit: store.list_enrollments(
+                    connection, org_id, course_id, where, now_ms, offset=offset, limit=limit),
+            )
+        return Page(items=_states(found.items, now_ms), metadata=found.metadata)
 
     def get(self, org_id: str, course_id: str, enrollment_id: str) -> EnrollmentState:
         now_ms = self._clock.now_ms()

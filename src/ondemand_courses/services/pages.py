@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -46,3 +47,17 @@ class Page(Generic[Item]):
         metadata = PageMetadata(total_items=total, total_pages=total_pages,
                                 current_page=request.page, limit=request.limit)
         return cls(items=items, metadata=metadata)
+
+
+def read_page(request: PageRequest | None, count: Callable[[], int],
+              fetch: Callable[[int, int | None], list[Item]]) -> Page[Item]:
+    """Read the whole list, or the requested page with its metadata.
+
+    ``fetch(offset, limit)`` reads items, where a limit of None means all of them. A page
+    past the end skips the item query, so that a huge page number never reaches SQL.
+    """
+    if request is None:
+        return Page.everything(fetch(0, None))
+    total = count()
+    items = fetch(request.offset, request.limit) if request.offset < total else []
+    return Page.of(items, total, request)
