@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     app = FastAPI(
         lifespan=lifespan,
         title="On-Demand Courses API",
-        # Served by the docs router, with the charset the contract asks for.
+        # Served by the docs router, with ``charset=utf-8`` like every JSON response.
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
@@ -114,9 +114,9 @@ def server_options(settings: Settings) -> dict[str, Any]:
     responds with 400. Twice the header limit leaves room for the application to respond
     to requests just over the limit with its 431 envelope.
 
-    uvicorn has no timeout for a request head that arrives slowly; such a connection
-    holds a socket and a little memory but no worker, because requests are served by
-    one event loop. ``timeout_keep_alive`` (5 seconds) closes idle connections.
+    uvicorn has no timeout for a request head that arrives slowly. Such a connection
+    occupies a socket and a little memory but no worker, because one event loop serves
+    all requests of a process. ``timeout_keep_alive`` (5 seconds) closes idle connections.
     """
     return {
         "http": "ondemand_courses.api.http_protocol:BoundedHttpToolsProtocol",

@@ -32,9 +32,9 @@ async def call_service(services: Services, method: Callable[Parameters, Result],
     thread hand-off cost about a quarter of a create's CPU there, measured with
     bench/run.sh on 2 cores.
 
-    NOTE: on SQLite, while one worker process runs a long write transaction (such as
-    deleting a course with many enrollments), a write request in another worker waits for
-    it on that worker's event loop, which serves nothing else until the transaction commits.
+    NOTE: on SQLite, one worker process may run a long write transaction, such as deleting
+    a course with many enrollments. A write request in another worker then waits for it on
+    that worker's event loop, which serves nothing else until the transaction commits.
     """
     if services.database.is_sqlite:
         return method(*args, **kwargs)

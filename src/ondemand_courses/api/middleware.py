@@ -15,8 +15,8 @@ from ondemand_courses.errors import InternalServerError, RequestHeaderFieldsTooL
 
 logger = logging.getLogger("ondemand_courses.requests")
 
-# Key in the request scope's state of raw headers that every response to the request
-# carries, such as the rate-limit headers; the last-resort 500 adds them too.
+# Key in the request scope's state for raw headers that every response to the request
+# carries, such as the rate-limit headers. The last-resort 500 adds them too.
 RESPONSE_HEADERS_KEY = "response_headers"
 
 
@@ -108,7 +108,7 @@ class HeaderSizeLimitMiddleware:
     together are larger than ``max_bytes``.
 
     The ASGI server bounds what it buffers before the application receives a request (see
-    ``server_options`` in ``ondemand_courses.app``); this check gives the envelope and
+    ``server_options`` in ``ondemand_courses.app``). This check adds the envelope and
     the exact limit.
     """
 
